@@ -1,0 +1,2 @@
+//! The raw image creator (`IRawCDImageCreator` + `IRawCDImageTrackInfo`) and
+//! its streaming result image.

@@ -1,0 +1,1 @@
+//! The disc layout model (placeholder; being written).

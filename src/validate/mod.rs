@@ -1,0 +1,2 @@
+//! Validation of raw images, sector by sector (not implemented yet: see the
+//! validation issue).
