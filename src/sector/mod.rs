@@ -4,6 +4,44 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::msf::Lba;
+
+pub mod build;
+pub mod check;
+pub mod ecc;
+pub mod edc;
+pub mod scramble;
+
+pub use build::{encode_full_sector, encode_sector, encode_zero_sector};
+pub use check::{check_sector, check_sector_as, looks_like_data, Finding, SectorCheck, SectorKind};
+pub use scramble::{descramble, scramble};
+
+/// Why a sector could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SectorError {
+    /// The source supplied the wrong number of bytes for the sector type.
+    #[error("{ty} sector needs {expected} source bytes, got {actual}")]
+    UserSize {
+        /// The track's sector type.
+        ty: SectorType,
+        /// `ty.user_size()`.
+        expected: usize,
+        /// Bytes supplied.
+        actual: usize,
+    },
+    /// Mode 0 user data must be all zero.
+    #[error("mode 0 user data must be zero: byte {offset} of the user area is 0x{value:02X}")]
+    Mode0NotZero {
+        /// Offset of the first non-zero byte inside the 2336-byte user area.
+        offset: usize,
+        /// Its value.
+        value: u8,
+    },
+    /// The LBA has no header address (outside `MIN_LBA..=MAX_PROGRAM_LBA`).
+    #[error("LBA {0} is outside the range a sector header can address")]
+    LbaOutOfRange(Lba),
+}
+
 /// Bytes of main-channel data in every sector.
 pub const SECTOR_SIZE: usize = 2352;
 
@@ -159,3 +197,6 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod vectors;
