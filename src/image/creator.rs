@@ -20,8 +20,8 @@ use std::io::SeekFrom;
 use crate::error::{Error, Result};
 use crate::image::{ImageType, ReadSeek, ResultImage, SourceStream};
 use crate::layout::{
-    Content, CopySetting, Encoding, Isrc, Layout, Mcn, Segment, SourceInfo, Toc, Track,
-    TrackFlags, DEFAULT_LEADOUT_LIMIT, MIN_INDEX_SPACING,
+    Content, CopySetting, Encoding, Isrc, Layout, Mcn, Segment, SourceInfo, Toc, Track, TrackFlags,
+    DEFAULT_LEADOUT_LIMIT, MIN_INDEX_SPACING,
 };
 use crate::msf::{Lba, PREGAP_SECTORS};
 use crate::sector::{SectorType, SECTOR_SIZE};
@@ -146,7 +146,11 @@ impl RawCdImageCreator {
         if let Some(e) = failure {
             return Err(e);
         }
-        let stream = measure(Box::new(data), "special pregap stream", MIN_SPECIAL_PREGAP_SECTORS)?;
+        let stream = measure(
+            Box::new(data),
+            "special pregap stream",
+            MIN_SPECIAL_PREGAP_SECTORS,
+        )?;
         self.special_pregap = Some(stream);
         Ok(())
     }
@@ -219,7 +223,9 @@ impl RawCdImageCreator {
             return Err(Error::TracksAlreadyAdded("StartingTrackNumber"));
         }
         if !(1..=99).contains(&n) {
-            return Err(Error::InvalidArgument(format!("starting track number {n} is outside 1..=99")));
+            return Err(Error::InvalidArgument(format!(
+                "starting track number {n} is outside 1..=99"
+            )));
         }
         self.starting_track_number = n;
         Ok(())
@@ -318,7 +324,7 @@ impl RawCdImageCreator {
         for (i, t) in self.tracks.iter().enumerate() {
             let source = first_source + i;
             let mut segments = Vec::new();
-            let mut pregap = 0;
+            let mut pregap;
             if i == 0 {
                 segments.push(zero(PREGAP_SECTORS as u32));
                 pregap = PREGAP_SECTORS as u32;
@@ -350,7 +356,11 @@ impl RawCdImageCreator {
                 },
                 isrc: t.isrc,
                 pregap,
-                indexes: t.indexes[1..].iter().copied().filter(|&o| o < body).collect(),
+                indexes: t.indexes[1..]
+                    .iter()
+                    .copied()
+                    .filter(|&o| o < body)
+                    .collect(),
                 segments,
             });
         }
@@ -370,7 +380,8 @@ impl RawCdImageCreator {
             return Err(Error::ImageReadOnly);
         }
         let plan = self.layout()?.plan()?;
-        let image_sectors = ResultImage::new(plan.clone(), self.image_type, Vec::new()).sector_count();
+        let image_sectors =
+            ResultImage::new(plan.clone(), self.image_type, Vec::new()).sector_count();
         if let Some(rw) = self.rw.as_mut() {
             let len = rw
                 .seek(SeekFrom::End(0))
@@ -441,8 +452,11 @@ fn from(source: usize, first_sector: u64, sectors: u32) -> Segment {
 
 /// Measures a stream: a whole number of 2352-byte sectors, at least `min`.
 fn measure(mut data: SourceStream, what: &str, min: u32) -> Result<Stream> {
-    let len = data.seek(SeekFrom::End(0)).map_err(|e| Error::io(what, e))?;
-    data.seek(SeekFrom::Start(0)).map_err(|e| Error::io(what, e))?;
+    let len = data
+        .seek(SeekFrom::End(0))
+        .map_err(|e| Error::io(what, e))?;
+    data.seek(SeekFrom::Start(0))
+        .map_err(|e| Error::io(what, e))?;
     if len % SECTOR_SIZE as u64 != 0 {
         return Err(Error::InvalidArgument(format!(
             "the {what} holds {len} bytes, not a whole number of 2352-byte sectors"

@@ -94,7 +94,9 @@ impl FromStr for ImageType {
             "pq" | "pq_only" | "pq-only" | "1" => Ok(ImageType::PqOnly),
             "cooked" | "is_cooked" | "2" => Ok(ImageType::Cooked),
             "raw" | "is_raw" | "3" => Ok(ImageType::Raw),
-            _ => Err(format!("unknown image type '{s}': expected raw, cooked or pq")),
+            _ => Err(format!(
+                "unknown image type '{s}': expected raw, cooked or pq"
+            )),
         }
     }
 }
@@ -113,3 +115,6 @@ mod tests {
         assert!("x".parse::<ImageType>().is_err());
     }
 }
+
+#[cfg(test)]
+mod creator_tests;

@@ -21,35 +21,35 @@ const READAHEAD: usize = 1 << 20;
 /// A source of track data for a result image.
 pub type SourceStream = Box<dyn ReadSeek>;
 
-/// A windowed read-ahead over one source.
-struct SourceCursor {
-    stream: SourceStream,
-    name: String,
+/// One bounded read-ahead window, shared by all sources (only one is read
+/// at a time), so memory stays flat however many tracks the disc has.
+struct ReadAhead {
+    source: usize,
     start: u64,
     data: Vec<u8>,
 }
 
-impl SourceCursor {
-    fn new(stream: SourceStream, name: String) -> SourceCursor {
-        SourceCursor {
-            stream,
-            name,
-            start: 0,
-            data: Vec::new(),
-        }
-    }
-
-    /// The `len` bytes at `pos`, reading ahead up to `limit` (an absolute
-    /// source position the current segment does not pass).
-    fn bytes(&mut self, pos: u64, len: usize, limit: u64) -> io::Result<&[u8]> {
+impl ReadAhead {
+    /// The `len` bytes at `pos` of `source`, reading ahead up to `limit` (an
+    /// absolute source position the current segment does not pass).
+    fn bytes<'a>(
+        &'a mut self,
+        sources: &mut [(String, SourceStream)],
+        source: usize,
+        pos: u64,
+        len: usize,
+        limit: u64,
+    ) -> io::Result<&'a [u8]> {
         let end = self.start + self.data.len() as u64;
-        if pos < self.start || pos + len as u64 > end {
+        if source != self.source || pos < self.start || pos + len as u64 > end {
+            let (name, stream) = &mut sources[source];
             let want = (limit.saturating_sub(pos) as usize).clamp(len, READAHEAD.max(len));
             self.data.resize(want, 0);
-            self.stream.seek(SeekFrom::Start(pos))?;
+            self.source = usize::MAX;
+            stream.seek(SeekFrom::Start(pos))?;
             let mut filled = 0;
             while filled < want {
-                match self.stream.read(&mut self.data[filled..]) {
+                match stream.read(&mut self.data[filled..]) {
                     Ok(0) => break,
                     Ok(n) => filled += n,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -57,13 +57,18 @@ impl SourceCursor {
                 }
             }
             self.data.truncate(filled);
-            self.start = pos;
             if filled < len {
                 return Err(io::Error::new(
                     io::ErrorKind::UnexpectedEof,
-                    format!("'{}' ends at byte {}, before byte {}", self.name, pos + filled as u64, pos + len as u64),
+                    format!(
+                        "'{name}' ends at byte {}, before byte {}",
+                        pos + filled as u64,
+                        pos + len as u64
+                    ),
                 ));
             }
+            self.source = source;
+            self.start = pos;
         }
         let at = (pos - self.start) as usize;
         Ok(&self.data[at..at + len])
@@ -74,7 +79,8 @@ impl SourceCursor {
 pub struct ResultImage {
     gen: SubchannelGenerator,
     image_type: ImageType,
-    sources: Vec<SourceCursor>,
+    sources: Vec<(String, SourceStream)>,
+    readahead: ReadAhead,
     rw: Option<SourceStream>,
     cdtext: Option<Vec<[u8; 18]>>,
     first_lba: Lba,
@@ -87,15 +93,21 @@ pub struct ResultImage {
 impl ResultImage {
     /// An image of `plan` with one stream per `plan`'s layout source (in
     /// order, each with a display name), starting at MSF 95:00:00.
-    pub fn new(plan: Plan, image_type: ImageType, sources: Vec<(String, SourceStream)>) -> ResultImage {
+    pub fn new(
+        plan: Plan,
+        image_type: ImageType,
+        sources: Vec<(String, SourceStream)>,
+    ) -> ResultImage {
         let sectors = (plan.leadout + LEADOUT_SECTORS - IMAGE_START_LBA) as u64;
         ResultImage {
             gen: SubchannelGenerator::new(plan),
             image_type,
-            sources: sources
-                .into_iter()
-                .map(|(name, s)| SourceCursor::new(s, name))
-                .collect(),
+            sources,
+            readahead: ReadAhead {
+                source: usize::MAX,
+                start: 0,
+                data: Vec::new(),
+            },
             rw: None,
             cdtext: None,
             first_lba: IMAGE_START_LBA,
@@ -153,7 +165,10 @@ impl ResultImage {
     pub fn sector_at(&mut self, lba: Lba, out: &mut [u8]) -> io::Result<()> {
         let size = self.image_type.sector_size();
         if out.len() != size {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("sector buffer of {} bytes, expected {size}", out.len())));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("sector buffer of {} bytes, expected {size}", out.len()),
+            ));
         }
         let (main, sub) = out.split_at_mut(SECTOR_SIZE);
         let main: &mut [u8; SECTOR_SIZE] = main.try_into().expect("split at SECTOR_SIZE");
@@ -165,12 +180,18 @@ impl ResultImage {
         let plan = self.gen.plan();
         let track = match self.gen.region(lba) {
             Region::LeadIn => {
-                let ty = plan.tracks.first().map_or(SectorType::Audio, |t| t.sector_type);
+                let ty = plan
+                    .tracks
+                    .first()
+                    .map_or(SectorType::Audio, |t| t.sector_type);
                 sector::encode_zero_sector(ty, lba, out);
                 return Ok(());
             }
             Region::LeadOut => {
-                let ty = plan.tracks.last().map_or(SectorType::Audio, |t| t.sector_type);
+                let ty = plan
+                    .tracks
+                    .last()
+                    .map_or(SectorType::Audio, |t| t.sector_type);
                 sector::encode_zero_sector(ty, lba, out);
                 return Ok(());
             }
@@ -182,26 +203,38 @@ impl ResultImage {
             sector::encode_zero_sector(ty, lba, out);
             return Ok(());
         };
-        let Content::Source { source, offset, encoding } = seg.content else {
+        let Content::Source {
+            source,
+            offset,
+            encoding,
+        } = seg.content
+        else {
             sector::encode_zero_sector(ty, lba, out);
             return Ok(());
         };
         let size = bytes_per_sector(ty, encoding);
         let pos = offset + k as u64 * size as u64;
         let limit = offset + seg.sectors as u64 * size as u64;
-        let cursor = self.sources.get_mut(source).ok_or_else(|| {
-            io::Error::new(io::ErrorKind::NotFound, format!("track {number}: source #{source} was not supplied"))
-        })?;
-        let name = cursor.name.clone();
-        let bytes = cursor.bytes(pos, size, limit).map_err(|e| {
-            io::Error::new(e.kind(), format!("track {number}, LBA {lba}: reading '{name}': {e}"))
-        })?;
+        if source >= self.sources.len() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("track {number}: source #{source} was not supplied"),
+            ));
+        }
+        let bytes = self
+            .readahead
+            .bytes(&mut self.sources, source, pos, size, limit)
+            .map_err(|e| io::Error::new(e.kind(), format!("track {number}, LBA {lba}: {e}")))?;
         match encoding {
             Encoding::User => sector::encode_sector(ty, lba, bytes, out).map_err(|e| {
-                io::Error::new(io::ErrorKind::InvalidData, format!("track {number}, LBA {lba}: {e}"))
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("track {number}, LBA {lba}: {e}"),
+                )
             })?,
             Encoding::Full => {
-                let full: &[u8; SECTOR_SIZE] = bytes.try_into().expect("Full sectors are 2352 bytes");
+                let full: &[u8; SECTOR_SIZE] =
+                    bytes.try_into().expect("Full sectors are 2352 bytes");
                 sector::encode_full_sector(ty, full, out);
             }
             Encoding::AudioSwapped => {
@@ -236,9 +269,8 @@ impl ResultImage {
             let k = (lba - self.first_lba) as u64;
             let mut buf = [0u8; 96];
             rw.seek(SeekFrom::Start(k * 96))?;
-            rw.read_exact(&mut buf).map_err(|e| {
-                io::Error::new(e.kind(), format!("R-W generator, LBA {lba}: {e}"))
-            })?;
+            rw.read_exact(&mut buf)
+                .map_err(|e| io::Error::new(e.kind(), format!("R-W generator, LBA {lba}: {e}")))?;
             if let Some(i) = buf.iter().position(|b| b & 0xC0 != 0) {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
@@ -263,6 +295,17 @@ impl ResultImage {
             r?;
         }
         Ok(())
+    }
+}
+
+impl std::fmt::Debug for ResultImage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResultImage")
+            .field("image_type", &self.image_type)
+            .field("first_lba", &self.first_lba)
+            .field("sectors", &self.sectors)
+            .field("pos", &self.pos)
+            .finish_non_exhaustive()
     }
 }
 
@@ -300,7 +343,10 @@ impl Seek for ResultImage {
             SeekFrom::Current(d) => self.pos.checked_add_signed(d),
         };
         self.pos = target.ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidInput, "seek before the start of the image")
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek before the start of the image",
+            )
         })?;
         Ok(self.pos)
     }

@@ -15,7 +15,7 @@
 //!   ISRC only in index ≥ 1 of audio tracks;
 //! - SCMS tracks: the copy bit is clear for LBA mod 8 in 0..3, set in 4..7.
 
-use crate::layout::{CopySetting, Plan, PlacedTrack};
+use crate::layout::{CopySetting, PlacedTrack, Plan};
 use crate::msf::{to_bcd, Lba, Msf};
 use crate::subcode::{p_channel, QFrame};
 
@@ -139,7 +139,11 @@ impl SubchannelGenerator {
         if let Some(q) = self.catalog_frame(t, control, lba) {
             return (p, q);
         }
-        let rel = if index == 0 { t.start - lba } else { lba - t.start };
+        let rel = if index == 0 {
+            t.start - lba
+        } else {
+            lba - t.start
+        };
         let q = QFrame::position(
             control,
             t.number,

@@ -203,11 +203,20 @@ fn encode_sector_errors() {
             actual: 2047
         }
     );
-    assert_eq!(e.to_string(), "mode1 sector needs 2048 source bytes, got 2047");
+    assert_eq!(
+        e.to_string(),
+        "mode1 sector needs 2048 source bytes, got 2047"
+    );
     let mut m0 = [0u8; 2336];
     m0[100] = 7;
     let e = encode_sector(SectorType::Mode0, 0, &m0, &mut out).unwrap_err();
-    assert_eq!(e, SectorError::Mode0NotZero { offset: 100, value: 7 });
+    assert_eq!(
+        e,
+        SectorError::Mode0NotZero {
+            offset: 100,
+            value: 7
+        }
+    );
     assert!(e.to_string().contains("mode 0 user data must be zero"));
     assert_eq!(
         encode_sector(SectorType::Mode1, 449_850, &ZERO_USER, &mut out),
@@ -318,7 +327,9 @@ fn mode1_single_byte_errors_are_named() {
     let user = find(500);
     assert!(matches!(user[0], Finding::EdcMismatch { .. }), "{user:?}");
     assert!(user.contains(&Finding::EccPMismatch { bytes: 2 }));
-    assert!(user.iter().any(|f| matches!(f, Finding::EccQMismatch { .. })));
+    assert!(user
+        .iter()
+        .any(|f| matches!(f, Finding::EccQMismatch { .. })));
 
     let e = find(2065);
     let stored = u32::from_le_bytes(good[2064..2068].try_into().unwrap()) ^ 0x4000;
@@ -342,13 +353,7 @@ fn mode1_single_byte_errors_are_named() {
 
     let h = find(13);
     assert!(
-        matches!(
-            h[0],
-            Finding::HeaderAddress {
-                lead_in: false,
-                ..
-            }
-        ),
+        matches!(h[0], Finding::HeaderAddress { lead_in: false, .. }),
         "{h:?}"
     );
     assert_eq!(h[0].severity(), Severity::Error);

@@ -105,10 +105,16 @@ pub fn run(args: CreateArgs) -> Result<i32, CliError> {
         report_bench(bytes, started.elapsed().as_secs_f64());
         return Ok(EXIT_OK);
     }
-    let output = args.output.as_ref().expect("clap requires -o without --bench");
+    let output = args
+        .output
+        .as_ref()
+        .expect("clap requires -o without --bench");
     write_atomically(&mut image, output)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary).expect("summary serializes"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&summary).expect("summary serializes")
+        );
     } else {
         println!(
             "{}: {} sectors of {} bytes ({} image), {} bytes, tracks {}-{}, lead-out at LBA {}",
@@ -135,9 +141,15 @@ fn write_atomically(image: &mut ResultImage, output: &std::path::Path) -> Result
         .prefix(".rawcd-create-")
         .suffix(".partial")
         .tempfile_in(dir)
-        .map_err(|e| CliError::input(format!("{}: cannot create a temporary file: {e}", dir.display())))?;
+        .map_err(|e| {
+            CliError::input(format!(
+                "{}: cannot create a temporary file: {e}",
+                dir.display()
+            ))
+        })?;
     let mut writer = BufWriter::with_capacity(1 << 20, tmp.as_file());
-    copy_image(image, &mut writer).map_err(|e| CliError::input(format!("{}: {e}", output.display())))?;
+    copy_image(image, &mut writer)
+        .map_err(|e| CliError::input(format!("{}: {e}", output.display())))?;
     writer
         .flush()
         .map_err(|e| CliError::input(format!("{}: {e}", output.display())))?;
@@ -165,7 +177,10 @@ fn copy_image(image: &mut ResultImage, out: &mut dyn Write) -> io::Result<u64> {
 /// Prints throughput and peak resident memory.
 fn report_bench(bytes: u64, seconds: f64) {
     let mb = bytes as f64 / 1e6;
-    println!("generated {bytes} bytes in {seconds:.3} s: {:.0} MB/s", mb / seconds.max(1e-9));
+    println!(
+        "generated {bytes} bytes in {seconds:.3} s: {:.0} MB/s",
+        mb / seconds.max(1e-9)
+    );
     if let Some(kib) = peak_rss_kib() {
         println!("peak RSS: {:.1} MiB", kib as f64 / 1024.0);
     }
@@ -174,7 +189,10 @@ fn report_bench(bytes: u64, seconds: f64) {
 /// Peak resident set size of this process (Linux `VmHWM`).
 fn peak_rss_kib() -> Option<u64> {
     let mut s = String::new();
-    File::open("/proc/self/status").ok()?.read_to_string(&mut s).ok()?;
+    File::open("/proc/self/status")
+        .ok()?
+        .read_to_string(&mut s)
+        .ok()?;
     let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }

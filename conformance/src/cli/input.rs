@@ -36,8 +36,7 @@ pub fn open_sources(layout: &Layout) -> Result<Vec<(String, SourceStream)>, CliE
         .sources
         .iter()
         .map(|s| {
-            let f = File::open(&s.name)
-                .map_err(|e| CliError::input(format!("{}: {e}", s.name)))?;
+            let f = File::open(&s.name).map_err(|e| CliError::input(format!("{}: {e}", s.name)))?;
             let stream: SourceStream = Box::new(BufReader::with_capacity(1 << 16, f));
             Ok((s.name.clone(), stream))
         })

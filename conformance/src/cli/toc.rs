@@ -22,7 +22,10 @@ pub fn run(args: TocArgs) -> Result<i32, CliError> {
     let plan = loaded.layout.plan()?;
     let toc = plan.toc();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&toc).expect("TOC serializes"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&toc).expect("TOC serializes")
+        );
     } else {
         print!("{toc}");
         for w in loaded.warnings.iter().chain(&plan.warnings) {
