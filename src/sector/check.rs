@@ -214,7 +214,13 @@ fn stored_u32(s: &[u8; SECTOR_SIZE], at: usize) -> u32 {
     u32::from_le_bytes([s[at], s[at + 1], s[at + 2], s[at + 3]])
 }
 
-fn check_edc(s: &[u8; SECTOR_SIZE], from: usize, at: usize, optional: bool, out: &mut Vec<Finding>) {
+fn check_edc(
+    s: &[u8; SECTOR_SIZE],
+    from: usize,
+    at: usize,
+    optional: bool,
+    out: &mut Vec<Finding>,
+) {
     let stored = stored_u32(s, at);
     if optional && stored == 0 {
         return;
@@ -349,10 +355,7 @@ pub fn check_sector_as(
             findings: vec![Finding::MissingSync],
         };
     }
-    let formless = matches!(
-        expected,
-        SectorType::Mode2Form0 | SectorType::Mode2Form0Raw
-    );
+    let formless = matches!(expected, SectorType::Mode2Form0 | SectorType::Mode2Form0Raw);
     let mut check = analyze(&prepare(sector, scrambled), lba, formless);
     let found = match check.kind {
         SectorKind::Mode0 => Some(0),
