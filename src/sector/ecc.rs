@@ -125,36 +125,95 @@ pub fn compute_p(sector: &[u8; SECTOR_SIZE]) -> [u8; P_SIZE] {
     out
 }
 
+/// Number of anti-diagonals `d = j + k` (0..=25+42) visited by the Q loop.
+const Q_STEPS: usize = 68;
+/// Words in the 26 × 43 matrix Q works on.
+const Q_WORDS: usize = 26 * 43;
+
+/// Lane masks of the Q loop: at step `d`, reversed lane word `k' = 25 − k`
+/// takes part iff `d − 42 ≤ k ≤ d` (element `j = d − k` exists).
+const fn make_q_masks() -> [[u64; 7]; Q_STEPS] {
+    let mut m = [[0u64; 7]; Q_STEPS];
+    let mut d = 0;
+    while d < Q_STEPS {
+        let mut k = 0;
+        while k < 26 {
+            if k <= d && d <= k + 42 {
+                let byte = 2 * (25 - k);
+                m[d][byte / 8] |= 0xFFFF << (8 * (byte % 8));
+            }
+            k += 1;
+        }
+        d += 1;
+    }
+    m
+}
+
+static Q_MASKS: [[u64; 7]; Q_STEPS] = make_q_masks();
+
+/// Multiplication tables by α^(k−23), k = 0..25: the per-diagonal
+/// correction of the Q anti-diagonal Horner sum.
+const fn make_q_fix() -> [[u8; 256]; 26] {
+    let mut t = [[0u8; 256]; 26];
+    let mut k = 0;
+    while k < 26 {
+        // α^(k − 23) = α^(k + 232) since α^255 = 1.
+        let mut c = 1u8;
+        let mut e = 0;
+        while e < k + 232 {
+            c = gf_mul(c, 2);
+            e += 1;
+        }
+        t[k] = make_mul_table(c);
+        k += 1;
+    }
+    t
+}
+
+static Q_FIX: [[u8; 256]; 26] = make_q_fix();
+
 /// Computes the 104 Q parity bytes of bytes 12..2247 of `sector` (the data
 /// and the stored P parity).
+///
+/// Element j of diagonal k is word `(44·(j+k) − k) mod 1118`, so for a fixed
+/// anti-diagonal `d = j + k` the 26 diagonals read 26 *consecutive* words
+/// (`44d − 25 ..= 44d`, lane order reversed). The loop runs Horner's rule over
+/// d = 0..=67 on those contiguous loads (masking the lanes whose j is outside
+/// 0..=42), which yields `Σ α^(67−d)·v`; diagonal k then needs a final factor
+/// α^(k−23) to get `S1 = Σ α^(44−j)·v_j`.
 pub fn compute_q(sector: &[u8; SECTOR_SIZE]) -> [u8; Q_SIZE] {
-    let m = &sector[ECC_START..Q_OFFSET];
+    // The matrix bytes extended circularly by 52 bytes (+4 of padding so every
+    // 56-byte load is in bounds).
+    let mut ext = [0u8; 2 * Q_WORDS + 56];
+    ext[..2 * Q_WORDS].copy_from_slice(&sector[ECC_START..Q_OFFSET]);
+    ext[2 * Q_WORDS..2 * Q_WORDS + 52].copy_from_slice(&sector[ECC_START..ECC_START + 52]);
     let mut s0 = [0u64; 7];
     let mut h = [0u64; 7];
-    for j in 0..43 {
-        // Gather column j, rotated so that lane word k is row (j + k) mod 26.
-        let mut v = [0u8; 56];
-        let col = 2 * j;
-        let mut r = j % 26;
-        for k in 0..26 {
-            let at = r * ROW + col;
-            v[2 * k] = m[at];
-            v[2 * k + 1] = m[at + 1];
-            r += 1;
-            if r == 26 {
-                r = 0;
-            }
-        }
+    for (d, mask) in Q_MASKS.iter().enumerate() {
+        let start = 2 * ((44 * d + Q_WORDS - 25) % Q_WORDS);
+        let run = &ext[start..start + 56];
         for w in 0..7 {
-            let x = load(&v[w * 8..w * 8 + 8]);
+            let x = load(&run[w * 8..w * 8 + 8]) & mask[w];
             s0[w] ^= x;
             h[w] = mul_alpha(h[w]) ^ x;
         }
     }
-    let (q0, q1) = finish(&s0, &h);
+    let mut s0b = [0u8; 56];
+    let mut hb = [0u8; 56];
+    for w in 0..7 {
+        s0b[w * 8..w * 8 + 8].copy_from_slice(&s0[w].to_le_bytes());
+        hb[w * 8..w * 8 + 8].copy_from_slice(&h[w].to_le_bytes());
+    }
     let mut out = [0u8; Q_SIZE];
-    out[..QV].copy_from_slice(&q0[..QV]);
-    out[QV..].copy_from_slice(&q1[..QV]);
+    for (k, fix) in Q_FIX.iter().enumerate() {
+        for half in 0..2 {
+            let lane = 2 * (25 - k) + half;
+            let a = s0b[lane];
+            let v = MUL_INV3[(a ^ fix[hb[lane] as usize]) as usize];
+            out[2 * k + half] = v;
+            out[QV + 2 * k + half] = a ^ v;
+        }
+    }
     out
 }
 

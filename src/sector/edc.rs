@@ -2,13 +2,13 @@
 //!
 //! Polynomial `0x8001801B` processed reflected (`0xD8018001`), init 0,
 //! xorout 0; the value is stored least-significant byte first. The
-//! implementation is table-driven, slice-by-8.
+//! implementation is table-driven, slice-by-16.
 
 /// The reflected generator polynomial.
 pub const POLY_REFLECTED: u32 = 0xD801_8001;
 
-const fn make_tables() -> [[u32; 256]; 8] {
-    let mut t = [[0u32; 256]; 8];
+const fn make_tables() -> [[u32; 256]; 16] {
+    let mut t = [[0u32; 256]; 16];
     let mut i = 0;
     while i < 256 {
         let mut c = i as u32;
@@ -25,7 +25,7 @@ const fn make_tables() -> [[u32; 256]; 8] {
         i += 1;
     }
     let mut s = 1;
-    while s < 8 {
+    while s < 16 {
         let mut i = 0;
         while i < 256 {
             let prev = t[s - 1][i];
@@ -37,7 +37,7 @@ const fn make_tables() -> [[u32; 256]; 8] {
     t
 }
 
-static TABLES: [[u32; 256]; 8] = make_tables();
+static TABLES: [[u32; 256]; 16] = make_tables();
 
 /// The byte-wise EDC table `T[i]` (spec §3.7).
 pub fn table() -> &'static [u32; 256] {
@@ -48,18 +48,28 @@ pub fn table() -> &'static [u32; 256] {
 /// `data` (0 to start).
 pub fn edc_update(mut crc: u32, data: &[u8]) -> u32 {
     let t = &TABLES;
-    let mut chunks = data.chunks_exact(8);
+    let mut chunks = data.chunks_exact(16);
     for c in &mut chunks {
-        let lo = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) ^ crc;
-        let hi = u32::from_le_bytes([c[4], c[5], c[6], c[7]]);
-        crc = t[7][(lo & 0xFF) as usize]
-            ^ t[6][((lo >> 8) & 0xFF) as usize]
-            ^ t[5][((lo >> 16) & 0xFF) as usize]
-            ^ t[4][(lo >> 24) as usize]
-            ^ t[3][(hi & 0xFF) as usize]
-            ^ t[2][((hi >> 8) & 0xFF) as usize]
-            ^ t[1][((hi >> 16) & 0xFF) as usize]
-            ^ t[0][(hi >> 24) as usize];
+        let a = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) ^ crc;
+        let b = u32::from_le_bytes([c[4], c[5], c[6], c[7]]);
+        let d = u32::from_le_bytes([c[8], c[9], c[10], c[11]]);
+        let e = u32::from_le_bytes([c[12], c[13], c[14], c[15]]);
+        crc = t[15][(a & 0xFF) as usize]
+            ^ t[14][((a >> 8) & 0xFF) as usize]
+            ^ t[13][((a >> 16) & 0xFF) as usize]
+            ^ t[12][(a >> 24) as usize]
+            ^ t[11][(b & 0xFF) as usize]
+            ^ t[10][((b >> 8) & 0xFF) as usize]
+            ^ t[9][((b >> 16) & 0xFF) as usize]
+            ^ t[8][(b >> 24) as usize]
+            ^ t[7][(d & 0xFF) as usize]
+            ^ t[6][((d >> 8) & 0xFF) as usize]
+            ^ t[5][((d >> 16) & 0xFF) as usize]
+            ^ t[4][(d >> 24) as usize]
+            ^ t[3][(e & 0xFF) as usize]
+            ^ t[2][((e >> 8) & 0xFF) as usize]
+            ^ t[1][((e >> 16) & 0xFF) as usize]
+            ^ t[0][(e >> 24) as usize];
     }
     for &b in chunks.remainder() {
         crc = t[0][((crc ^ b as u32) & 0xFF) as usize] ^ (crc >> 8);
@@ -115,7 +125,7 @@ mod tests {
     }
 
     #[test]
-    fn slice_by_8_equals_bitwise_for_all_lengths() {
+    fn slice_by_16_equals_bitwise_for_all_lengths() {
         let data: Vec<u8> = (0..300u32).map(|i| (i * 37 + 11) as u8).collect();
         for len in 0..data.len() {
             assert_eq!(edc(&data[..len]), bitwise(&data[..len]), "len {len}");

@@ -13,7 +13,9 @@ pub mod edc;
 pub mod scramble;
 
 pub use build::{encode_full_sector, encode_sector, encode_zero_sector};
-pub use check::{check_sector, check_sector_as, looks_like_data, Finding, SectorCheck, SectorKind};
+pub use check::{
+    check_sector, check_sector_as, looks_like_data, Finding, SectorCheck, SectorKind, Severity,
+};
 pub use scramble::{descramble, scramble};
 
 /// Why a sector could not be built.

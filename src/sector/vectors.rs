@@ -541,3 +541,38 @@ fn bench_mode1_throughput() {
         mb / secs
     );
 }
+
+#[test]
+#[ignore]
+fn bench_sector_parts() {
+    // Per-sector time of each stage (release mode, --ignored --nocapture).
+    const N: usize = 20_000;
+    let mut s = build_mode1(5, &ramp_user());
+    let t = std::time::Instant::now();
+    let mut a = 0u32;
+    for _ in 0..N {
+        s[20] = s[20].wrapping_add(1);
+        a ^= edc(&s[..2064]);
+    }
+    println!("edc {:.2} us", t.elapsed().as_secs_f64() * 1e6 / N as f64);
+    let t = std::time::Instant::now();
+    for _ in 0..N {
+        s[20] = s[20].wrapping_add(1);
+        ecc::encode_p(&mut s);
+    }
+    println!("p {:.2} us", t.elapsed().as_secs_f64() * 1e6 / N as f64);
+    let t = std::time::Instant::now();
+    for _ in 0..N {
+        s[20] = s[20].wrapping_add(1);
+        ecc::encode_q(&mut s);
+    }
+    println!("q {:.2} us", t.elapsed().as_secs_f64() * 1e6 / N as f64);
+    let t = std::time::Instant::now();
+    for _ in 0..N {
+        scramble(&mut s);
+    }
+    println!(
+        "scramble {:.2} us (x{a})",
+        t.elapsed().as_secs_f64() * 1e6 / N as f64
+    );
+}
