@@ -18,7 +18,9 @@ pub mod pack;
 mod q;
 pub mod rw;
 
-pub use q::{control, QContent, QError, QFrame, TocEntry, LEAD_OUT_TRACK, POINT_A0, POINT_A1, POINT_A2};
+pub use q::{
+    control, QContent, QError, QFrame, TocEntry, LEAD_OUT_TRACK, POINT_A0, POINT_A1, POINT_A2,
+};
 
 #[cfg(test)]
 mod tests;

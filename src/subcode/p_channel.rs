@@ -14,4 +14,3 @@ pub fn leadout(r: u32) -> bool {
         Some(t) => (u64::from(t) * 4 / 75) % 2 == 0,
     }
 }
-

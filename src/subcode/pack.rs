@@ -50,7 +50,8 @@ pub fn raw96(p: bool, q: &QFrame, rw: Option<&[u8; 96]>, out: &mut [u8; 96]) {
                 let mut r = [0u8; 8];
                 r.copy_from_slice(rw);
                 let rw_bits = u64::from_be_bytes(r) & RW_ALL;
-                chunk.copy_from_slice(&(Q_SPREAD[usize::from(qb)] | p_mask | rw_bits).to_be_bytes());
+                chunk
+                    .copy_from_slice(&(Q_SPREAD[usize::from(qb)] | p_mask | rw_bits).to_be_bytes());
             }
         }
     }

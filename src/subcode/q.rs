@@ -285,7 +285,18 @@ impl QFrame {
     /// PMIN/PSEC/PFRAME bytes as they go on disc.
     pub fn lead_in(control: u8, point: u8, time: Msf, p: [u8; 3]) -> QFrame {
         let [m, s, f] = bcd_msf(time);
-        QFrame::from_data([Self::byte0(control, 1), 0, point, m, s, f, 0, p[0], p[1], p[2]])
+        QFrame::from_data([
+            Self::byte0(control, 1),
+            0,
+            point,
+            m,
+            s,
+            f,
+            0,
+            p[0],
+            p[1],
+            p[2],
+        ])
     }
 
     /// ADR 2 media catalogue number frame (§4.6). `digits` 0..=9 each (only
@@ -349,7 +360,11 @@ impl QFrame {
             };
             if !ok {
                 return Err(QError::Code {
-                    index: 1 + if i < 5 { i * 6 / 8 } else { (32 + (i - 5) * 4) / 8 },
+                    index: 1 + if i < 5 {
+                        i * 6 / 8
+                    } else {
+                        (32 + (i - 5) * 4) / 8
+                    },
                     value: c,
                     what: if i < 5 {
                         "ISRC character"
@@ -572,11 +587,9 @@ impl fmt::Display for QContent {
                     }
                     TocEntry::LastTrack { track } => write!(f, "PA1 last T{track:02}"),
                     TocEntry::LeadOut { start } => write!(f, "PA2 lead-out {start}"),
-                    TocEntry::Other { point, p } => write!(
-                        f,
-                        "P{point:02X} {:02X} {:02X} {:02X}",
-                        p[0], p[1], p[2]
-                    ),
+                    TocEntry::Other { point, p } => {
+                        write!(f, "P{point:02X} {:02X} {:02X} {:02X}", p[0], p[1], p[2])
+                    }
                 }
             }
             QContent::Mcn {
