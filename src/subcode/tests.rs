@@ -36,12 +36,21 @@ fn raw(q: &QFrame, p: bool) -> [u8; 96] {
 
 #[test]
 fn q_crc_real_disc_leadin_frames_match_cdrecord_quotes() {
+    // All thirteen frames quoted in cdrecord subchan.c (TEST_CRC block).
     let frames = [
         "01 00 A0 98 06 12 00 01 00 00 E3 74",
+        "01 00 A0 98 06 13 00 01 00 00 49 25",
         "01 00 A1 98 06 14 00 13 00 00 44 21",
+        "01 00 A1 98 06 15 00 13 00 00 EE 70",
+        "01 00 A1 98 06 16 00 13 00 00 00 A2",
         "01 00 A2 98 06 17 00 70 40 73 E3 85",
+        "01 00 A2 98 06 18 00 70 40 73 86 7C",
+        "01 00 A2 98 06 19 00 70 40 73 2C 2D",
         "01 00 01 98 06 20 00 00 02 00 3B 71",
+        "01 00 01 98 06 21 00 00 02 00 91 20",
+        "01 00 01 98 06 22 00 00 02 00 7F F2",
         "01 00 02 98 06 23 00 03 48 45 BE E0",
+        "01 00 02 98 06 24 00 03 48 45 D9 34",
     ];
     for f in frames {
         let bytes = q12(f);
@@ -249,6 +258,14 @@ fn q_frames_of_spec_disc_display_snapshot() {
     ];
     let text: String = frames.iter().map(|q| format!("{q}\n")).collect();
     insta::assert_snapshot!(text);
+}
+
+#[test]
+fn scms_toggles_copy_bit_every_4_sectors() {
+    let bits: Vec<bool> = (-8..8).map(control::scms_copy_permitted).collect();
+    let want = [false, false, false, false, true, true, true, true];
+    assert_eq!(&bits[..8], &want);
+    assert_eq!(&bits[8..], &want);
 }
 
 // ---- decode errors ----
@@ -482,6 +499,35 @@ proptest! {
         let isrc: [u8; 12] = isrc.as_bytes().try_into().unwrap();
         let q = QFrame::isrc(ctl, &isrc, aframe);
         prop_assert_eq!(q.decode(), Ok(QContent::Isrc { control: ctl, isrc, aframe }));
+    }
+
+    #[test]
+    fn q_decoded_content_reencodes_to_same_content(
+        adr in 0u8..6,
+        bytes in proptest::array::uniform10(any::<u8>()),
+    ) {
+        let mut bytes = bytes;
+        bytes[0] = bytes[0] & 0xF0 | adr;
+        let q = QFrame::from_data(bytes);
+        if let Ok(content) = q.decode() {
+            prop_assert_eq!(content.to_frame().decode(), Ok(content));
+        }
+    }
+
+    #[test]
+    fn q_leadin_entries_encode_decode(
+        ctl in 0u8..16,
+        time in msf_strategy(),
+        entry in prop_oneof![
+            (1u8..100, msf_strategy()).prop_map(|(number, start)| TocEntry::Track { number, start }),
+            (1u8..100, prop_oneof![Just(0u8), Just(0x10), Just(0x20)])
+                .prop_map(|(track, disc_type)| TocEntry::FirstTrack { track, disc_type }),
+            (1u8..100).prop_map(|track| TocEntry::LastTrack { track }),
+            msf_strategy().prop_map(|start| TocEntry::LeadOut { start }),
+        ],
+    ) {
+        let content = QContent::LeadIn { control: ctl, entry, time };
+        prop_assert_eq!(content.to_frame().decode(), Ok(content));
     }
 
     #[test]
