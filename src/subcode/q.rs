@@ -23,6 +23,13 @@ pub mod control {
     pub const DATA: u8 = 0x4;
     /// Four-channel audio.
     pub const FOUR_CHANNEL: u8 = 0x8;
+
+    /// Whether the copy-permitted bit is set at `lba` under SCMS, following
+    /// cdrecord `fillsubch` (spec §4.3, 1 source): clear when `lba mod 8` is
+    /// 0..=3, set when 4..=7 (mod taken non-negative for lead-in LBAs).
+    pub fn scms_copy_permitted(lba: crate::msf::Lba) -> bool {
+        lba.rem_euclid(8) >= 4
+    }
 }
 
 /// The track number byte of a lead-out frame (stored verbatim, not BCD).
@@ -167,6 +174,55 @@ pub enum TocEntry {
         /// PMIN, PSEC, PFRAME bytes.
         p: [u8; 3],
     },
+}
+
+impl QContent {
+    /// Encodes this content into a frame with a valid CRC. Decoding the result
+    /// gives `self` back; fields the decode ignores (the ZERO byte, unused
+    /// PSEC/PFRAME of A0/A1, MCN/ISRC padding bits) are written as zero.
+    pub fn to_frame(&self) -> QFrame {
+        match *self {
+            QContent::Position {
+                control,
+                track,
+                index,
+                relative,
+                absolute,
+            } => QFrame::position(control, track, index, relative, absolute),
+            QContent::LeadIn {
+                control,
+                entry,
+                time,
+            } => {
+                let (point, p) = match entry {
+                    TocEntry::Track { number, start } => (bcd(number), bcd_msf(start)),
+                    TocEntry::FirstTrack { track, disc_type } => {
+                        (POINT_A0, [bcd(track), disc_type, 0])
+                    }
+                    TocEntry::LastTrack { track } => (POINT_A1, [bcd(track), 0, 0]),
+                    TocEntry::LeadOut { start } => (POINT_A2, bcd_msf(start)),
+                    TocEntry::Other { point, p } => (point, p),
+                };
+                QFrame::lead_in(control, point, time, p)
+            }
+            QContent::Mcn {
+                control,
+                digits,
+                aframe,
+            } => QFrame::mcn(control, &digits, aframe),
+            QContent::Isrc {
+                control,
+                isrc,
+                aframe,
+            } => QFrame::isrc(control, &isrc, aframe),
+            QContent::Other { control, adr, data } => {
+                let mut d = [0u8; 10];
+                d[0] = QFrame::byte0(control, adr & 0x0F);
+                d[1..].copy_from_slice(&data);
+                QFrame::from_data(d)
+            }
+        }
+    }
 }
 
 /// BCD of a binary value; values above 99 are stored verbatim (never panics).
