@@ -566,6 +566,22 @@ impl fmt::Display for Toc {
 }
 
 impl Layout {
+    /// IMAPI's `DisableGaplessAudio = true` applied to a general layout:
+    /// inserts 150 silent sectors (index 0) before every track from the
+    /// second on that has no pregap. Tracks with a pregap keep theirs.
+    pub fn disable_gapless_audio(&mut self) {
+        for t in self.tracks.iter_mut().skip(1).filter(|t| t.pregap == 0) {
+            t.segments.insert(
+                0,
+                Segment {
+                    sectors: PREGAP_SECTORS as u32,
+                    content: Content::Zero,
+                },
+            );
+            t.pregap = PREGAP_SECTORS as u32;
+        }
+    }
+
     /// Places the layout on the disc, checking every rule. Errors name the
     /// track and LBA; soft rule violations become [`Plan::warnings`].
     pub fn plan(&self) -> Result<Plan> {

@@ -313,13 +313,15 @@ pub fn parse_cue(text: &str, path: impl AsRef<Path>) -> Result<CueSheet> {
                     "BINARY" => CueFileKind::Binary,
                     "MOTOROLA" => CueFileKind::Motorola,
                     "WAVE" => CueFileKind::Wave,
-                    "AIFF" | "MP3" | "FLAC" | "OGG" => return Err(err(
-                        line,
-                        format!(
+                    "AIFF" | "MP3" | "FLAC" | "OGG" => {
+                        return Err(err(
+                            line,
+                            format!(
                             "FILE type {} is not supported: convert '{name}' to WAVE or raw BINARY",
                             ty.text
                         ),
-                    )),
+                        ))
+                    }
                     other => {
                         return Err(err(
                             line,
