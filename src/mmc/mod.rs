@@ -152,6 +152,7 @@ macro_rules! cdb_view {
 pub mod cdb;
 pub mod field;
 pub mod opcode;
+pub mod param;
 pub mod sense;
 
 pub use cdb::blank::BlankingType;
