@@ -8,7 +8,18 @@
 
 use std::time::Duration;
 
-use crate::mmc::{FixedSense, Sense, SenseData};
+use crate::mmc::{Command, FixedSense, OpCode, Sense, SenseData};
+
+pub mod fault_injector;
+pub mod mock;
+pub mod replay;
+pub mod sys;
+pub mod tracer;
+
+pub use fault_injector::{FaultAction, FaultInjector, FaultPlan, FaultRule, Trigger};
+pub use mock::ScriptedTransport;
+pub use replay::Replay;
+pub use tracer::{TraceRecord, Tracer};
 
 /// Direction and buffer of a command's data phase.
 #[derive(Debug)]
@@ -289,6 +300,12 @@ pub trait Transport {
         data: DataPhase<'_>,
         timeout: Duration,
     ) -> Result<CommandOutcome, TransportError>;
+
+    /// Takes the description of a fault injected into the last command, if
+    /// any (only [`FaultInjector`] sets one; wrappers forward the call).
+    fn take_injected_fault(&mut self) -> Option<String> {
+        None
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &mut T {
@@ -299,6 +316,10 @@ impl<T: Transport + ?Sized> Transport for &mut T {
         timeout: Duration,
     ) -> Result<CommandOutcome, TransportError> {
         (**self).execute(cdb, data, timeout)
+    }
+
+    fn take_injected_fault(&mut self) -> Option<String> {
+        (**self).take_injected_fault()
     }
 }
 
@@ -311,6 +332,70 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     ) -> Result<CommandOutcome, TransportError> {
         (**self).execute(cdb, data, timeout)
     }
+
+    fn take_injected_fault(&mut self) -> Option<String> {
+        (**self).take_injected_fault()
+    }
+}
+
+/// Timeout for a command, after libburn/cdrdao practice (mmc.md §5.1):
+/// 30 s default, 200 s for WRITE, OPC, IMMED closes and blanks, 3600 s for
+/// a non-IMMED SYNCHRONIZE CACHE or CLOSE, 18000 s for a non-IMMED BLANK.
+pub fn default_timeout(cmd: &Command) -> Duration {
+    let secs = match cmd {
+        Command::Write10(_) | Command::Write12(_) | Command::SendOpcInformation(_) => 200,
+        Command::SynchronizeCache(c) if !c.immed => 3600,
+        Command::CloseTrackSession(c) if !c.immed => 3600,
+        Command::Blank(c) if !c.immed => 18000,
+        Command::SynchronizeCache(_) | Command::CloseTrackSession(_) | Command::Blank(_) => 200,
+        Command::StartStopUnit(_) => 300,
+        _ => 30,
+    };
+    Duration::from_secs(secs)
+}
+
+/// Emits `cmd` and executes it with [`default_timeout`].
+pub fn execute_command<T: Transport + ?Sized>(
+    t: &mut T,
+    cmd: &Command,
+    data: DataPhase<'_>,
+) -> Result<CommandOutcome, TransportError> {
+    t.execute(&cmd.to_cdb(), data, default_timeout(cmd))
+}
+
+/// Typed convenience on every [`Transport`]: callers pass a [`Command`],
+/// never hand-assembled CDB bytes.
+pub trait TransportExt: Transport {
+    /// Executes a typed command with the default timeout.
+    fn command(
+        &mut self,
+        cmd: &Command,
+        data: DataPhase<'_>,
+    ) -> Result<CommandOutcome, TransportError> {
+        execute_command(self, cmd, data)
+    }
+
+    /// Executes a data-in command and returns the bytes actually received
+    /// (allocation minus residual) with the outcome.
+    fn command_in(
+        &mut self,
+        cmd: &Command,
+        alloc: usize,
+    ) -> Result<(CommandOutcome, Vec<u8>), TransportError> {
+        let mut buf = vec![0u8; alloc];
+        let outcome = execute_command(self, cmd, DataPhase::In(&mut buf))?;
+        buf.truncate(outcome.transferred(alloc));
+        Ok((outcome, buf))
+    }
+}
+
+impl<T: Transport + ?Sized> TransportExt for T {}
+
+/// Name of byte 0 of a CDB (`"WRITE(10)"`, or `OpCode(0xNN)`).
+pub fn opcode_name(cdb: &[u8]) -> String {
+    cdb.first()
+        .map(|b| OpCode(*b).to_string())
+        .unwrap_or_else(|| "(empty)".into())
 }
 
 /// Lower-case hex of `bytes`, space separated (`"2a 00 ff"`).
