@@ -519,6 +519,44 @@ pub struct TocIndex {
     pub lba: Lba,
 }
 
+impl Toc {
+    /// The READ TOC/PMA/ATIP format 0 response this TOC gives (ADR 1, the
+    /// lead-out as track 0xAA), with MSF or LBA addresses as the CDB's MSF
+    /// bit asks.
+    pub fn to_read_toc(&self, msf: bool) -> crate::mmc::param::toc::Toc {
+        use crate::mmc::param::toc::{Toc as MmcToc, TocAddress, TocDescriptor};
+        let address = |lba: Lba| {
+            if msf {
+                TocAddress::Msf(Msf::from_program_lba(lba).unwrap_or(Msf::ZERO))
+            } else {
+                TocAddress::Lba(lba)
+            }
+        };
+        let last_control = self.tracks.last().map_or(0, |t| t.control);
+        let mut descriptors: Vec<TocDescriptor> = self
+            .tracks
+            .iter()
+            .map(|t| TocDescriptor {
+                adr: 1,
+                control: t.control,
+                track: t.number,
+                address: address(t.start_lba),
+            })
+            .collect();
+        descriptors.push(TocDescriptor {
+            adr: 1,
+            control: last_control,
+            track: 0xAA,
+            address: address(self.leadout_lba),
+        });
+        MmcToc {
+            first: self.first_track,
+            last: self.last_track,
+            descriptors,
+        }
+    }
+}
+
 impl fmt::Display for Toc {
     /// The human form `rawcd toc` prints.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
