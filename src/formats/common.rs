@@ -260,3 +260,31 @@ mod tests {
         assert!(wav_data(&p2).unwrap_err().contains("stereo"));
     }
 }
+
+/// A resolver answering from memory (name → byte length), for tests.
+#[cfg(test)]
+#[derive(Debug, Default)]
+pub(crate) struct MemResolver(pub std::collections::HashMap<String, u64>);
+
+#[cfg(test)]
+impl MemResolver {
+    pub(crate) fn with(files: &[(&str, u64)]) -> MemResolver {
+        MemResolver(files.iter().map(|(n, l)| (n.to_string(), *l)).collect())
+    }
+}
+
+#[cfg(test)]
+impl FileResolver for MemResolver {
+    fn resolve(&mut self, _base: &Path, name: &str, _wave: bool) -> Result<ResolvedFile, String> {
+        let len = *self
+            .0
+            .get(name)
+            .ok_or_else(|| format!("file '{name}' does not exist"))?;
+        Ok(ResolvedFile {
+            name: name.to_string(),
+            data_offset: 0,
+            data_len: len,
+            warning: None,
+        })
+    }
+}

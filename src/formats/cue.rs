@@ -236,6 +236,9 @@ fn bare(i: &str) -> IResult<&str, Tok> {
 fn tokens(line: &str) -> std::result::Result<Vec<Tok>, String> {
     let r: IResult<&str, Vec<Tok>> = many0(preceded(space0, alt((quoted, bare)))).parse(line);
     match r {
+        Ok((_, toks)) if toks.iter().any(|t| !t.quoted && t.text.starts_with('"')) => {
+            Err("unterminated quoted string".to_string())
+        }
         Ok((rest, toks)) if rest.trim().is_empty() => Ok(toks),
         Ok((rest, _)) if rest.trim_start().starts_with('"') => {
             Err("unterminated quoted string".to_string())
@@ -841,5 +844,275 @@ impl Builder {
     fn finish(&mut self, sheet: &CueSheet) {
         self.ensure(sheet.tracks.len() - 1, sheet);
         self.close(sheet.tracks.len() - 1, sheet);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::common::MemResolver;
+    use crate::layout::Toc;
+    use proptest::prelude::*;
+
+    const S: u64 = 2352;
+
+    fn layout(text: &str, files: &[(&str, u64)]) -> Result<LoadedLayout> {
+        let sheet = parse_cue(text, "t.cue")?;
+        sheet.to_layout(Path::new("."), &mut MemResolver::with(files))
+    }
+
+    fn toc(text: &str, files: &[(&str, u64)]) -> Toc {
+        layout(text, files).unwrap().layout.plan().unwrap().toc()
+    }
+
+    fn err(text: &str, files: &[(&str, u64)]) -> String {
+        layout(text, files).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn single_audio_track_starts_at_lba_0() {
+        let t = toc(
+            "FILE \"a.bin\" BINARY\n TRACK 01 AUDIO\n  INDEX 01 00:00:00\n",
+            &[("a.bin", 400 * S)],
+        );
+        assert_eq!(t.tracks[0].start_lba, 0);
+        assert_eq!(t.leadout_lba, 400);
+        assert_eq!(t.tracks[0].control, 0x0, "no DCP: copy prohibited");
+        assert_eq!(t.tracks[0].indexes[0].lba, -150);
+    }
+
+    #[test]
+    fn indexes_pregaps_flags_isrc_catalog() {
+        let cue = "\u{feff}REM test\r\ncatalog 0123456789012\r\nFILE a.bin BINARY\r\n  TRACK 01 AUDIO\r\n    FLAGS DCP PRE 4CH\r\n    ISRC USK7Y9812345\r\n    INDEX 01 00:00:00\r\n    INDEX 02 00:10:00\r\n  TRACK 02 AUDIO\r\n    INDEX 00 00:20:00\r\n    INDEX 01 00:22:00\r\n  TRACK 03 MODE1/2352\r\n    PREGAP 00:02:00\r\n    INDEX 01 00:30:00\r\n    POSTGAP 00:02:00\r\n";
+        let l = layout(cue, &[("a.bin", 2600 * S)]).unwrap();
+        let t = l.layout.plan().unwrap().toc();
+        assert_eq!(t.mcn.unwrap().to_string(), "0123456789012");
+        let t1 = &t.tracks[0];
+        assert_eq!(t1.control, 0x2 | 0x1 | 0x8);
+        assert_eq!(t1.isrc.unwrap().to_string(), "USK7Y9812345");
+        assert_eq!(
+            t1.indexes
+                .iter()
+                .map(|i| (i.number, i.lba))
+                .collect::<Vec<_>>(),
+            vec![(0, -150), (1, 0), (2, 750)]
+        );
+        let t2 = &t.tracks[1];
+        assert_eq!(t2.indexes[0].lba, 1500);
+        assert_eq!(t2.start_lba, 1650);
+        assert_eq!(t2.control, 0);
+        let t3 = &t.tracks[2];
+        assert_eq!(t3.sector_type, SectorType::Mode1);
+        assert_eq!(t3.control, 0x4);
+        assert_eq!(t3.indexes[0].lba, 2250, "PREGAP adds 150 generated sectors");
+        assert_eq!(t3.start_lba, 2400);
+        assert_eq!(t.leadout_lba, 2400 + 350 + 150);
+        let tr = &l.layout.tracks[2];
+        assert_eq!(
+            tr.segments[0],
+            Segment {
+                sectors: 150,
+                content: Content::Zero
+            }
+        );
+        assert_eq!(
+            tr.segments[1].content,
+            Content::Source {
+                source: 0,
+                offset: 2250 * S,
+                encoding: Encoding::Full
+            }
+        );
+        assert_eq!(
+            tr.segments[2],
+            Segment {
+                sectors: 150,
+                content: Content::Zero
+            }
+        );
+    }
+
+    #[test]
+    fn multi_file_with_index_0_in_previous_file() {
+        let cue = "FILE \"a b.wav\" WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nTRACK 02 AUDIO\nINDEX 00 00:04:00\nFILE \"c.bin\" MOTOROLA\nINDEX 01 00:00:00\n";
+        let l = layout(cue, &[("a b.wav", 400 * S), ("c.bin", 500 * S)]).unwrap();
+        let t = l.layout.plan().unwrap().toc();
+        assert_eq!(t.tracks[1].indexes[0].lba, 300);
+        assert_eq!(t.tracks[1].start_lba, 400);
+        assert_eq!(t.leadout_lba, 900);
+        let t2 = &l.layout.tracks[1];
+        assert_eq!(t2.pregap, 100);
+        assert_eq!(
+            t2.segments[1].content,
+            Content::Source {
+                source: 1,
+                offset: 0,
+                encoding: Encoding::AudioSwapped
+            }
+        );
+    }
+
+    #[test]
+    fn leading_data_of_a_later_file_belongs_to_the_previous_index() {
+        let cue = "FILE a.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nFILE b.bin BINARY\nTRACK 02 AUDIO\nINDEX 01 00:01:00\n";
+        let t = toc(cue, &[("a.bin", 300 * S), ("b.bin", 400 * S)]);
+        assert_eq!(t.tracks[1].start_lba, 375);
+        assert_eq!(t.tracks[0].sector_count, 375);
+        assert_eq!(t.leadout_lba, 700);
+    }
+
+    #[test]
+    fn mode_mapping_and_sizes() {
+        let cue = "FILE a.iso BINARY\nTRACK 01 MODE1/2048\nINDEX 01 00:00:00\nFILE b.bin BINARY\nTRACK 02 MODE2/2352\nINDEX 00 00:00:00\nINDEX 01 00:03:00\nFILE c.bin BINARY\nTRACK 03 MODE2/2336\nINDEX 01 00:00:00\n";
+        let l = layout(
+            cue,
+            &[
+                ("a.iso", 300 * 2048),
+                ("b.bin", 525 * S),
+                ("c.bin", 300 * 2336),
+            ],
+        )
+        .unwrap();
+        let p = l.layout.plan().unwrap();
+        assert_eq!(p.disc_type, 0x20);
+        let t = p.toc();
+        assert_eq!(t.tracks[0].sector_type, SectorType::Mode1);
+        assert_eq!(t.tracks[1].sector_type, SectorType::Mode2Form1);
+        assert_eq!(t.tracks[2].sector_type, SectorType::Mode2Form0);
+        assert_eq!(t.tracks[1].start_lba, 300 + 225);
+        assert_eq!(t.leadout_lba, 300 + 525 + 300);
+    }
+
+    #[test]
+    fn flags_scms_and_data_warning() {
+        let cue = "FILE a.bin BINARY\nTRACK 01 MODE1/2352\nFLAGS DCP 4CH\nINDEX 01 00:00:00\nTRACK 02 AUDIO\nFLAGS SCMS\nINDEX 01 00:05:00\n";
+        let l = layout(cue, &[("a.bin", 800 * S)]).unwrap();
+        assert_eq!(l.layout.tracks[0].flags.copy, CopySetting::Permitted);
+        assert!(!l.layout.tracks[0].flags.four_channel);
+        assert_eq!(l.layout.tracks[1].flags.copy, CopySetting::Scms);
+        assert!(
+            l.warnings
+                .iter()
+                .any(|w| w.contains("ignored on data tracks")),
+            "{:?}",
+            l.warnings
+        );
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let f = &[("a.bin", 400 * S)];
+        let cases: &[(&str, &str)] = &[
+            ("FILE a.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:75\n", "t.cue:3: frame field 75"),
+            ("FILE a.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:60:00\n", "t.cue:3: seconds field 60"),
+            ("FILE a.bin BINARY\nTRACK 01 MODE3\nINDEX 01 00:00:00\n", "t.cue:2: unknown track mode 'MODE3'"),
+            ("FILE a.bin BINARY\nTRACK 01 CDG\nINDEX 01 00:00:00\n", "t.cue:2: track mode CDG"),
+            ("FILE a.bin BINARY\nTRACK 01 MODE2/2048\n", "t.cue:2: track mode MODE2/2048"),
+            ("FILE a.bin BINARY\nTRACK 01 CDI/2352\n", "t.cue:2: track mode CDI/2352"),
+            ("FILE a.mp3 MP3\nTRACK 01 AUDIO\n", "t.cue:1: FILE type MP3 is not supported"),
+            ("FILE a.aiff AIFF\n", "t.cue:1: FILE type AIFF is not supported"),
+            ("CATALOG 12345\n", "t.cue:1: catalog number '12345' has 5 digits"),
+            ("FILE a.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nINDEX 03 00:01:00\n", "t.cue:4: INDEX 03 out of order"),
+            ("FILE a.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:01:00\nTRACK 02 AUDIO\nINDEX 01 00:00:10\n", "t.cue:5: INDEX 01 at 00:00:10 must lie after"),
+            ("FILE a.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nTRACK 03 AUDIO\n", "t.cue:4: track number 3 must follow track 1"),
+            ("FILE a.bin BINARY\nTRACK 01 AUDIO\nTRACK 02 AUDIO\nINDEX 01 00:00:00\n", "t.cue:2: track 1 has no INDEX 01"),
+            ("TRACK 01 AUDIO\n", "t.cue:1: TRACK before any FILE"),
+            ("FILE a.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\nPREGAP 00:02:00\n", "t.cue:4: PREGAP must come before"),
+            ("FILE \"a.bin BINARY\n", "t.cue:1: unterminated quoted string"),
+            ("FILE a.bin BINARY\nTRACK 01 MODE1/2048\nISRC USK7Y9812345\nINDEX 01 00:00:00\n", "t.cue:3: ISRC on data track 1"),
+            ("FILE b.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n", "t.cue:1: file 'b.bin' does not exist"),
+            ("FILE a.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:06:00\n", "t.cue:3: INDEX lies beyond the end of 'a.bin'"),
+            ("FILE a.bin BINARY\nTRACK 01 MODE1/2048\nINDEX 01 00:00:00\n", "t.cue:1: 'a.bin': the 940800 bytes from byte offset 0 on are not a whole number of 2048-byte sectors"),
+            ("", "t.cue:1: the cue sheet has no TRACK"),
+        ];
+        for (cue, want) in cases {
+            let e = err(cue, f);
+            assert!(e.starts_with(want), "cue {cue:?}\n got  {e}\n want {want}");
+        }
+    }
+
+    #[test]
+    fn odd_sized_file_is_an_error_naming_it() {
+        let e = err(
+            "FILE a.bin BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n",
+            &[("a.bin", 400 * S + 7)],
+        );
+        assert!(
+            e.contains("'a.bin'") && e.contains("not a whole number"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn ast_keeps_cd_text_and_lines() {
+        let s = parse_cue("TITLE \"Disc\"\nPERFORMER Me\nCDTEXTFILE x.cdt\nFILE a.bin BINARY\nTRACK 01 AUDIO\nTITLE \"Song One\"\nSONGWRITER \"S\"\nINDEX 01 00:00:00\nFOO bar\n", "t.cue").unwrap();
+        assert_eq!(s.title.as_deref(), Some("Disc"));
+        assert_eq!(s.performer.as_deref(), Some("Me"));
+        assert_eq!(s.cdtextfile.as_deref(), Some("x.cdt"));
+        assert_eq!(s.tracks[0].title.as_deref(), Some("Song One"));
+        assert_eq!(s.tracks[0].songwriter.as_deref(), Some("S"));
+        assert_eq!(s.tracks[0].line, 5);
+        assert_eq!(s.tracks[0].indexes[0].line, 8);
+        assert!(s.warnings[0].contains("t.cue:9: unknown command 'FOO'"));
+    }
+
+    #[test]
+    fn real_files_wave_and_case_fallback() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = hound::WavSpec {
+            channels: 2,
+            sample_rate: 44_100,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(dir.path().join("song.wav"), spec).unwrap();
+        for _ in 0..588 * 2 * 300 {
+            w.write_sample(1i16).unwrap();
+        }
+        w.finalize().unwrap();
+        std::fs::write(dir.path().join("data.bin"), vec![0u8; 300 * 2352]).unwrap();
+        let cue = dir.path().join("x.cue");
+        std::fs::write(&cue, "FILE \"DATA.BIN\" BINARY\nTRACK 01 MODE1/2352\nINDEX 01 00:00:00\nFILE song.wav WAVE\nTRACK 02 AUDIO\nINDEX 00 00:00:00\nINDEX 01 00:02:00\n").unwrap();
+        let l = crate::formats::load(&cue).unwrap();
+        assert!(
+            l.warnings
+                .iter()
+                .any(|w| w.contains("x.cue:1:") && w.contains("differs only in case")),
+            "{:?}",
+            l.warnings
+        );
+        let p = l.layout.plan().unwrap();
+        assert_eq!(p.tracks[1].start, 450);
+        assert_eq!(p.leadout, 600);
+        match &l.layout.tracks[1].segments[0].content {
+            Content::Source { offset, .. } => assert_eq!(*offset, 44),
+            c => panic!("{c:?}"),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_random_text(s in "\\PC*") {
+            if let Ok(sheet) = parse_cue(&s, "f.cue") {
+                let _ = sheet.to_layout(Path::new("."), &mut MemResolver::default());
+            }
+        }
+
+        #[test]
+        fn never_panics_on_cue_like_text(lines in proptest::collection::vec(
+            "(FILE \"a.bin\" (BINARY|MOTOROLA|WAVE)|TRACK [0-9]{1,2} (AUDIO|MODE1/2352|MODE2/2336|MODE1/2048)|INDEX [0-9]{1,2} [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}|PREGAP 0[0-9]:[0-9]{2}:[0-9]{2}|POSTGAP 00:0[0-9]:00|FLAGS (DCP|PRE|4CH|SCMS)|CATALOG [0-9]{13})", 0..14),
+            len in 0u64..2_000_000) {
+            let text = lines.join("\n");
+            if let Ok(sheet) = parse_cue(&text, "f.cue") {
+                if let Ok(l) = sheet.to_layout(Path::new("."), &mut MemResolver::with(&[("a.bin", len)])) {
+                    let _ = l.layout.plan();
+                }
+            }
+        }
+
+        #[test]
+        fn never_panics_on_bytes(b in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = parse_cue(&String::from_utf8_lossy(&b), "f.cue");
+        }
     }
 }

@@ -347,3 +347,153 @@ pub fn parse_json(
     out.disable_gapless = doc.disable_gapless;
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::common::MemResolver;
+    use proptest::prelude::*;
+
+    const S: u64 = 2352;
+
+    fn parse(text: &str, files: &[(&str, u64)]) -> Result<LoadedLayout> {
+        parse_json(
+            text,
+            Path::new("l.json"),
+            Path::new("."),
+            &mut MemResolver::with(files),
+        )
+    }
+
+    #[test]
+    fn full_example_reaches_every_property() {
+        let text = r#"{
+          "first_track": 2, "mcn": "0123456789012", "image_type": "pq", "disable_gapless": true,
+          "leadout_limit": 400000,
+          "tracks": [
+            { "type": "mode1", "file": "d.iso", "postgap": 150, "copy": "prohibited" },
+            { "file": "a.raw", "offset": 2352, "sectors": 600, "pregap": 225, "isrc": "US-K7Y-98-12345",
+              "pre_emphasis": true, "four_channel": true, "indexes": [100, 200] },
+            { "files": [ { "file": "a.raw", "sectors": 100 }, { "silence": 75 },
+                         { "file": "b.raw", "encoding": "audio_swapped" } ],
+              "pregap_file": { "file": "a.raw", "sectors": 75 }, "copy": "scms" },
+            { "silence": 300 }
+          ]
+        }"#;
+        let l = parse(
+            text,
+            &[
+                ("d.iso", 300 * 2048),
+                ("a.raw", 700 * S),
+                ("b.raw", 200 * S),
+            ],
+        )
+        .unwrap();
+        assert_eq!(l.image_type.as_deref(), Some("pq"));
+        assert_eq!(l.disable_gapless, Some(true));
+        assert_eq!(l.layout.leadout_limit, 400_000);
+        let t = l.layout.plan().unwrap().toc();
+        assert_eq!((t.first_track, t.last_track), (2, 5));
+        assert_eq!(t.mcn.unwrap().to_string(), "0123456789012");
+        assert_eq!(t.tracks[0].control, 0x4);
+        assert_eq!(t.tracks[1].indexes[0].lba, 450);
+        assert_eq!(t.tracks[1].start_lba, 675);
+        assert_eq!(t.tracks[1].control, 0x2 | 0x1 | 0x8);
+        assert_eq!(t.tracks[1].isrc.unwrap().dashed(), "US-K7Y-98-12345");
+        assert_eq!(t.tracks[1].indexes[2].lba, 775);
+        assert_eq!(t.tracks[2].start_lba, 675 + 600 + 75);
+        assert_eq!(t.tracks[2].control, 0);
+        assert_eq!(t.tracks[3].start_lba, 1350 + 375);
+        assert_eq!(t.leadout_lba, 1725 + 300);
+        assert_eq!(l.layout.sources.len(), 3, "a.raw is shared");
+        assert_eq!(
+            l.layout.tracks[1].segments[1].content,
+            Content::Source {
+                source: 1,
+                offset: 2352,
+                encoding: Encoding::User
+            }
+        );
+    }
+
+    #[test]
+    fn typos_and_mistakes_are_errors_naming_the_field() {
+        let f = &[("a.raw", 300 * S)];
+        let cases: &[(&str, &str)] = &[
+            (r#"{"tracks": [{"fiel": "a.raw"}]}"#, "unknown field `fiel`"),
+            (r#"{"trakcs": []}"#, "unknown field `trakcs`"),
+            (
+                r#"{"tracks": [{"type": "mode9", "file": "a.raw"}]}"#,
+                "unknown variant `mode9`",
+            ),
+            (
+                r#"{"tracks": [{"file": "a.raw", "copy": "maybe"}]}"#,
+                "unknown variant `maybe`",
+            ),
+            (
+                r#"{"image_type": "cd", "tracks": []}"#,
+                "unknown variant `cd`",
+            ),
+            (r#"{"tracks": [{}]}"#, "track 1: the track needs"),
+            (
+                r#"{"tracks": [{"file": "a.raw", "silence": 3}]}"#,
+                "track 1: give only one",
+            ),
+            (
+                r#"{"tracks": [{"silence": 300, "offset": 3}]}"#,
+                "track 1: \"offset\"",
+            ),
+            (
+                r#"{"tracks": [{"file": "b.raw"}]}"#,
+                "track 1: file 'b.raw' does not exist",
+            ),
+            (
+                r#"{"tracks": [{"type": "mode1", "file": "a.raw"}]}"#,
+                "not a whole number of 2048-byte sectors",
+            ),
+            (
+                r#"{"tracks": [{"file": "a.raw", "isrc": "nope"}]}"#,
+                "track 1: ISRC 'nope'",
+            ),
+            (r#"{"mcn": "12x", "tracks": []}"#, "mcn: catalog number"),
+            (
+                r#"{"tracks": [{"type": "mode1", "silence": 300, "pre_emphasis": true}]}"#,
+                "only for audio",
+            ),
+            ("{\n\"tracks\": [\n{\"silence\": -1}]}", "l.json:3:"),
+        ];
+        for (text, want) in cases {
+            let e = parse(text, f).unwrap_err().to_string();
+            assert!(e.contains(want), "json {text}\n got  {e}\n want {want}");
+        }
+    }
+
+    #[test]
+    fn loads_from_disk_relative_to_the_json_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("sub/a.raw"), vec![0u8; 300 * 2352]).unwrap();
+        let p = dir.path().join("l.json");
+        std::fs::write(&p, r#"{"tracks": [{"file": "sub/a.raw"}]}"#).unwrap();
+        let l = crate::formats::load(&p).unwrap();
+        assert_eq!(l.layout.plan().unwrap().leadout, 300);
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_random_text(s in "\\PC*") {
+            let _ = parse(&s, &[]);
+        }
+
+        #[test]
+        fn never_panics_on_json_like_text(
+            tracks in proptest::collection::vec(
+                "\\{(\"(file|silence|pregap|postgap|sectors|offset)\": ?(\"a\"|[0-9]{1,7}|-1),? ?){0,4}\\}", 0..5),
+            len in 0u64..3_000_000) {
+            let text = format!("{{\"tracks\": [{}]}}", tracks.join(","));
+            if let Ok(l) = parse(&text, &[("a", len)]) {
+                let _ = l.layout.plan();
+            }
+        }
+    }
+}

@@ -558,7 +558,9 @@ pub fn parse_toc(text: &str, path: impl AsRef<Path>) -> Result<TocFile> {
             "CATALOG" if !in_track => {
                 let s = match p.peek() {
                     Some(T::Str(s)) => s.clone(),
-                    Some(T::Word(w)) => {
+                    Some(T::Word(w))
+                        if p.line() == line && w.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
                         return Err(p.err(
                             line,
                             format!("CATALOG number {w} must be a quoted string of 13 digits"),
@@ -1072,4 +1074,177 @@ fn push_source(sources: &mut Vec<SourceInfo>, r: &super::common::ResolvedFile) -
 
 fn fmt_sectors(s: u64) -> String {
     format!("{:02}:{:02}:{:02}", s / 4500, s / 75 % 60, s % 75)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::common::MemResolver;
+    use crate::layout::Toc;
+    use proptest::prelude::*;
+
+    const S: u64 = 2352;
+
+    fn layout(text: &str, files: &[(&str, u64)]) -> Result<LoadedLayout> {
+        parse_toc(text, "t.toc")?.to_layout(Path::new("."), &mut MemResolver::with(files))
+    }
+
+    fn toc(text: &str, files: &[(&str, u64)]) -> Toc {
+        layout(text, files).unwrap().layout.plan().unwrap().toc()
+    }
+
+    #[test]
+    fn audio_tracks_with_start_index_isrc_catalog() {
+        let text = "CD_DA\nCATALOG \"0123456789012\"\n// c\nTRACK AUDIO\nCOPY\nPRE_EMPHASIS\nFOUR_CHANNEL_AUDIO\nISRC \"US-K7Y-98-12345\"\nFILE \"a.raw\" 0 00:10:00\nINDEX 00:05:00\n\nTRACK AUDIO\nSILENCE 00:02:00\nSTART\nAUDIOFILE \"a.raw\" SWAP #0 00:10:00 441000\nTRACK AUDIO\nFILE \"a.raw\" 00:20:00\nSTART 00:01:00\n";
+        let l = layout(text, &[("a.raw", 2000 * S)]).unwrap();
+        let t = l.layout.plan().unwrap().toc();
+        assert_eq!(t.mcn.unwrap().to_string(), "0123456789012");
+        assert_eq!(t.tracks[0].control, 0x2 | 0x1 | 0x8);
+        assert_eq!(t.tracks[0].isrc.unwrap().to_string(), "USK7Y9812345");
+        assert_eq!(t.tracks[0].indexes[2].lba, 375);
+        assert_eq!(t.tracks[1].indexes[0].lba, 750);
+        assert_eq!(t.tracks[1].start_lba, 900);
+        assert_eq!(t.tracks[1].control, 0);
+        assert_eq!(t.tracks[2].start_lba, 900 + 750 + 75);
+        assert_eq!(t.leadout_lba, 900 + 750 + 500);
+        assert_eq!(
+            l.layout.tracks[0].segments[1].content,
+            Content::Source {
+                source: 0,
+                offset: 0,
+                encoding: Encoding::AudioSwapped
+            }
+        );
+        assert_eq!(
+            l.layout.tracks[1].segments[1].content,
+            Content::Source {
+                source: 0,
+                offset: 750 * S,
+                encoding: Encoding::User
+            }
+        );
+    }
+
+    #[test]
+    fn data_tracks_datafile_zero_pregap() {
+        let text = "CD_ROM_XA\nTRACK MODE1\nDATAFILE \"d.iso\"\nZERO 00:02:00\nTRACK MODE2_RAW\nPREGAP 00:03:00\nDATAFILE \"x.bin\" #2352 00:04:00\nTRACK MODE2_FORM_MIX\nZERO MODE2_FORM_MIX 00:04:00\nDATAFILE \"m.bin\" 4672\n";
+        let l = layout(
+            text,
+            &[
+                ("d.iso", 300 * 2048),
+                ("x.bin", 400 * S),
+                ("m.bin", 2336 * 2),
+            ],
+        )
+        .unwrap();
+        let p = l.layout.plan().unwrap();
+        let t = p.toc();
+        assert_eq!(p.disc_type, 0x20);
+        assert_eq!(t.tracks[0].sector_type, SectorType::Mode1);
+        assert_eq!(t.tracks[1].sector_type, SectorType::Mode2Form1);
+        assert_eq!(t.tracks[1].start_lba, 450 + 225);
+        assert_eq!(t.tracks[2].sector_type, SectorType::Mode2Form0);
+        assert_eq!(t.leadout_lba, 450 + 225 + 300 + 302);
+        let seg = &l.layout.tracks[1].segments[1];
+        assert_eq!(
+            seg.content,
+            Content::Source {
+                source: 1,
+                offset: 2352,
+                encoding: Encoding::Full
+            }
+        );
+        assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+    }
+
+    #[test]
+    fn cd_text_blocks_are_kept() {
+        let text = "CD_TEXT { LANGUAGE_MAP { 0 : EN } LANGUAGE 0 { TITLE \"Disc \\\"x\\\"\" SIZE_INFO { 1, 2, 3 } } }\nTRACK AUDIO\nCD_TEXT { LANGUAGE 0 { TITLE \"T\" } }\nSILENCE 1:0:0\n";
+        let t = parse_toc(text, "t.toc").unwrap();
+        assert_eq!(t.cd_text[0].value, "Disc \"x\"");
+        assert_eq!(t.cd_text[1].value, "1,2,3");
+        assert_eq!(t.tracks[0].cd_text[0].key, "TITLE");
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let f = &[("a.raw", 300 * S)];
+        let cases: &[(&str, &str)] = &[
+            ("TRACK AUDIO\nFILE \"a.raw\" 0:0:75\n", "t.toc:2: FILE start: frame field 75"),
+            ("TRACK AUDIO\n\nSILENCE 0:60:0\n", "t.toc:3: SILENCE: seconds field 60"),
+            ("TRACK AUDIO\nFILE \"a.raw\" xx:yy:zz\n", "t.toc:2: FILE start: 'xx:yy:zz' is not a time"),
+            ("CATALOG\nTRACK AUDIO\n", "t.toc:1: CATALOG needs"),
+            ("CATALOG 1234567890123\n", "t.toc:1: CATALOG number 1234567890123 must be a quoted string"),
+            ("CATALOG \"12345678901a3\"\n", "t.toc:1: illegal catalog number"),
+            ("TRACK MODE3\n", "t.toc:1: unknown track mode 'MODE3'"),
+            ("TRACK AUDIO RW_RAW\n", "t.toc:1: sub-channel mode RW_RAW is not supported"),
+            ("TRACK MODE1\nFILE \"a.raw\" 0\n", "t.toc:2: FILE is only allowed in audio tracks"),
+            ("TRACK MODE1\nSILENCE 0:4:0\n", "t.toc:2: SILENCE is only allowed in audio tracks"),
+            ("TRACK AUDIO\nFILE \"a.raw\" 0:5:0\n", "t.toc:2: start position 00:05:00 exceeds available data of file 'a.raw' (300 sectors)"),
+            ("TRACK AUDIO\nFILE \"a.raw\" 0:0:0 0:5:0\n", "t.toc:2: length 00:05:00 exceeds available data"),
+            ("TRACK AUDIO\nFILE \"b.raw\" 0\n", "t.toc:2: file 'b.raw' does not exist"),
+            ("TRACK AUDIO\nSILENCE 100\n", "t.toc:2: length 100 is not a whole number of sectors"),
+            ("TRACK AUDIO\nSILENCE 0:5:0\nSTART 0:6:0\n", "t.toc:3: START 00:06:00 lies at or beyond"),
+            ("TRACK AUDIO\nSILENCE 0:5:0\nINDEX 0:5:0\n", "t.toc:3: INDEX 00:05:00 lies at or beyond"),
+            ("TRACK MODE1\nISRC \"USK7Y9812345\"\n", "t.toc:2: ISRC is only allowed"),
+            ("TRACK MODE2_FORM2\nDATAFILE \"a.raw\"\n", "t.toc:2: DATAFILE in a MODE2_FORM2 track"),
+            ("TRACK AUDIO\nCD_TEXT {\n LANGUAGE 0 {\n", "t.toc:3:"),
+            ("TRACK AUDIO\nTITLE \"x\n", "t.toc:2: unterminated string"),
+            ("// nothing\n", "t.toc:1: the .toc file has no TRACK"),
+            ("TRACK AUDIO\nBOGUS\n", "t.toc:2: unknown statement 'BOGUS'"),
+        ];
+        for (text, want) in cases {
+            let e = layout(text, f).unwrap_err().to_string();
+            assert!(e.starts_with(want), "toc {text:?}\n got  {e}\n want {want}");
+        }
+    }
+
+    #[test]
+    fn partial_last_sector_warns_and_is_left_out() {
+        let l = layout(
+            "TRACK MODE2_FORM_MIX\nDATAFILE \"a.raw\"\n",
+            &[("a.raw", 2336 * 400 + 5)],
+        )
+        .unwrap();
+        assert_eq!(l.layout.tracks[0].extent_sectors(), 550);
+        assert!(l.warnings[0].contains("t.toc:2:"), "{:?}", l.warnings);
+    }
+
+    #[test]
+    fn short_track_is_only_a_plan_warning() {
+        let t = toc("TRACK AUDIO\nNO COPY\nSILENCE 0:0:74\n", &[]);
+        assert_eq!(t.leadout_lba, 74);
+        let p = layout("TRACK AUDIO\nSILENCE 0:0:74\n", &[])
+            .unwrap()
+            .layout
+            .plan()
+            .unwrap();
+        assert!(p.warnings[0].contains("shorter than"));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_random_text(s in "\\PC*") {
+            if let Ok(t) = parse_toc(&s, "f.toc") {
+                let _ = t.to_layout(Path::new("."), &mut MemResolver::default());
+            }
+        }
+
+        #[test]
+        fn never_panics_on_toc_like_text(lines in proptest::collection::vec(
+            "(TRACK (AUDIO|MODE1|MODE2_RAW|MODE2_FORM_MIX)|SILENCE [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}|ZERO [0-9]{1,5}|FILE \"a\" #[0-9]{1,4} [0-9:]{1,8}( [0-9:]{1,8})?|DATAFILE \"a\"( [0-9:]{1,8})?|START( [0-9:]{1,8})?|PREGAP 0:[0-9]:0|INDEX [0-9]:[0-9]{1,2}:0|CD_TEXT \\{|\\}|COPY|NO COPY|// x)", 0..14),
+            len in 0u64..3_000_000) {
+            let text = lines.join("\n");
+            if let Ok(t) = parse_toc(&text, "f.toc") {
+                if let Ok(l) = t.to_layout(Path::new("."), &mut MemResolver::with(&[("a", len)])) {
+                    let _ = l.layout.plan();
+                }
+            }
+        }
+
+        #[test]
+        fn never_panics_on_bytes(b in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = parse_toc(&String::from_utf8_lossy(&b), "f.toc");
+        }
+    }
 }
