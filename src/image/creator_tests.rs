@@ -527,8 +527,10 @@ fn rw_generator_is_ored_in_and_checked() {
 fn expected_table_of_contents_is_read_toc_format0_msf() {
     // spec/imapi2.md §2.4 gapless example: T1 00:02:00, T2 00:06:00, LO 00:12:00.
     let mut c = RawCdImageCreator::new();
-    c.add_track(SectorType::Audio, Pattern::new(300, 1)).unwrap();
-    c.add_track(SectorType::Audio, Pattern::new(450, 2)).unwrap();
+    c.add_track(SectorType::Audio, Pattern::new(300, 1))
+        .unwrap();
+    c.add_track(SectorType::Audio, Pattern::new(450, 2))
+        .unwrap();
     let bytes = c.expected_table_of_contents(false).unwrap();
     assert_eq!(
         bytes,
