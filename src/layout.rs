@@ -333,6 +333,10 @@ pub struct Layout {
     /// The lead-out must start at or before this LBA.
     #[serde(default = "default_limit")]
     pub leadout_limit: Lba,
+    /// Disc type for POINT A0 (0x00 CD-DA/CD-ROM, 0x10 CD-i, 0x20 CD-ROM
+    /// XA) when the source states it; otherwise derived from the tracks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disc_type: Option<u8>,
 }
 
 fn default_limit() -> Lba {
@@ -347,6 +351,7 @@ impl Default for Layout {
             tracks: Vec::new(),
             sources: Vec::new(),
             leadout_limit: DEFAULT_LEADOUT_LIMIT,
+            disc_type: None,
         }
     }
 }
@@ -656,11 +661,12 @@ impl Layout {
             });
         }
         check_gaps(&placed, &mut warnings);
-        let disc_type = if self.tracks.iter().any(|t| t.sector_type.is_xa()) {
+        let derived = if self.tracks.iter().any(|t| t.sector_type.is_xa()) {
             0x20
         } else {
             0x00
         };
+        let disc_type = self.disc_type.unwrap_or(derived);
         Ok(Plan {
             first_track: self.first_track,
             mcn: self.mcn,

@@ -334,6 +334,7 @@ pub fn parse_json(
         tracks,
         sources,
         leadout_limit: doc.leadout_limit.unwrap_or(DEFAULT_LEADOUT_LIMIT),
+        disc_type: None,
     };
     let mut out = LoadedLayout::new(layout, warnings);
     out.image_type = doc.image_type.map(|t| {

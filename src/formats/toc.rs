@@ -1020,6 +1020,11 @@ impl TocFile {
             mcn: self.catalog,
             tracks: layout_tracks,
             sources,
+            disc_type: self.disc_type.map(|d| match d {
+                TocDiscType::CdRomXa => 0x20,
+                TocDiscType::CdI => 0x10,
+                _ => 0x00,
+            }),
             ..Layout::default()
         };
         Ok(LoadedLayout::new(layout, warnings))
@@ -1246,5 +1251,21 @@ mod tests {
         fn never_panics_on_bytes(b in proptest::collection::vec(any::<u8>(), 0..400)) {
             let _ = parse_toc(&String::from_utf8_lossy(&b), "f.toc");
         }
+    }
+}
+
+#[cfg(test)]
+mod disc_type_tests {
+    use super::*;
+    use crate::formats::common::MemResolver;
+
+    #[test]
+    fn cd_rom_xa_header_sets_disc_type_even_for_formless_mode2() {
+        let text = "CD_ROM_XA\nTRACK MODE2\nZERO 00:10:00\n";
+        let toc = parse_toc(text, "x.toc").unwrap();
+        let loaded = toc
+            .to_layout(Path::new("."), &mut MemResolver::default())
+            .unwrap();
+        assert_eq!(loaded.layout.plan().unwrap().disc_type, 0x20);
     }
 }

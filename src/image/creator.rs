@@ -383,6 +383,7 @@ impl RawCdImageCreator {
             tracks,
             sources,
             leadout_limit: self.leadout_limit,
+            disc_type: None,
         })
     }
 
