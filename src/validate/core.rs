@@ -62,6 +62,67 @@ pub(crate) fn split_pw(sub: &[u8; 96]) -> (QFrame, u32, bool) {
     (QFrame(q), p, rw != 0)
 }
 
+/// Values of one field seen over a run of sectors; the majority is taken
+/// as right and every sector of a minority value is a defect (so a damaged
+/// first frame does not condemn all the others).
+#[derive(Debug, Clone)]
+struct Tally<T> {
+    variants: Vec<(T, u64, Vec<Lba>)>,
+}
+
+/// LBAs remembered per minority value.
+const TALLY_LBAS: usize = 4096;
+
+impl<T: PartialEq + Copy> Tally<T> {
+    fn new() -> Self {
+        Tally {
+            variants: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, value: T, lba: Lba) {
+        match self.variants.iter_mut().find(|v| v.0 == value) {
+            Some(v) => {
+                v.1 += 1;
+                if v.2.len() < TALLY_LBAS {
+                    v.2.push(lba);
+                }
+            }
+            None => self.variants.push((value, 1, vec![lba])),
+        }
+    }
+
+    fn majority(&self) -> Option<T> {
+        self.variants.iter().max_by_key(|v| v.1).map(|v| v.0)
+    }
+
+    /// Reports every minority sector with `describe(value, majority)`,
+    /// forgets everything and returns the majority.
+    fn resolve(
+        &mut self,
+        sink: &mut Sink,
+        kind: DefectKind,
+        describe: impl Fn(T, T) -> String,
+    ) -> Option<T> {
+        let best = self.majority()?;
+        for (value, count, lbas) in std::mem::take(&mut self.variants) {
+            if value == best {
+                continue;
+            }
+            let detail = describe(value, best);
+            for &l in &lbas {
+                sink.defect(l, kind, detail.clone());
+            }
+            if let Some(&last) = lbas.last() {
+                for _ in lbas.len() as u64..count {
+                    sink.defect(last, kind, format!("{detail} (repeated)"));
+                }
+            }
+        }
+        Some(best)
+    }
+}
+
 #[derive(Debug, Clone)]
 struct SeenTrack {
     number: u8,
@@ -71,6 +132,8 @@ struct SeenTrack {
     indexes: Vec<TocIndex>,
     sector_type: Option<SectorType>,
     isrc: Option<[u8; 12]>,
+    controls: Tally<u8>,
+    isrcs: Tally<[u8; 12]>,
 }
 
 #[derive(Debug, Clone)]
@@ -102,6 +165,8 @@ pub struct Validator {
     leadin: BTreeMap<u8, Vec<Variant>>,
     leadin_seen: bool,
     mcn: Option<[u8; 13]>,
+    mcns: Tally<[u8; 13]>,
+    leadout_controls: Tally<u8>,
     last_mcn: Option<Lba>,
     rw_nonzero: bool,
     q_seen: bool,
@@ -135,6 +200,8 @@ impl Validator {
             leadin: BTreeMap::new(),
             leadin_seen: false,
             mcn: None,
+            mcns: Tally::new(),
+            leadout_controls: Tally::new(),
             last_mcn: None,
             rw_nonzero: false,
             q_seen: false,
@@ -348,15 +415,7 @@ impl Validator {
                     ),
                 );
             }
-            if let Some(last) = self.tracks.last().and_then(|t| t.control) {
-                if (control ^ last) & CONTROL_MASK != 0 {
-                    self.sink.defect(
-                        lba,
-                        DefectKind::QControl,
-                        format!("lead-out CONTROL {control:X}, last track has {last:X}"),
-                    );
-                }
-            }
+            self.leadout_controls.add(control & CONTROL_MASK, lba);
             self.unknown_run = 0;
             return;
         }
@@ -402,6 +461,8 @@ impl Validator {
                 indexes: Vec::new(),
                 sector_type: None,
                 isrc: None,
+                controls: Tally::new(),
+                isrcs: Tally::new(),
             });
             self.index = None;
         }
@@ -420,15 +481,10 @@ impl Validator {
             }
         }
         let t = self.tracks.last_mut().expect("a track was pushed above");
-        match t.control {
-            None => t.control = Some(control),
-            Some(c) if (c ^ control) & CONTROL_MASK != 0 => self.sink.defect(
-                lba,
-                DefectKind::QControl,
-                format!("CONTROL {control:X} in track {track:02}, which started with {c:X}"),
-            ),
-            Some(_) => {}
+        if t.control.is_none() {
+            t.control = Some(control);
         }
+        t.controls.add(control & CONTROL_MASK, lba);
         if index == 0 {
             self.pregap.push((lba, rel));
         } else if let Some(s) = t.start {
@@ -507,6 +563,26 @@ impl Validator {
 
     /// Closes the current track: a track without index 1 is a layout defect.
     fn end_track(&mut self) {
+        if let Some(t) = self.tracks.last_mut() {
+            {
+                let number = t.number;
+                if let Some(c) = t
+                    .controls
+                    .resolve(&mut self.sink, DefectKind::QControl, |v, m| {
+                        format!("CONTROL {v:X} in track {number:02}, whose other frames have {m:X}")
+                    })
+                {
+                    t.control = Some(c | t.control.unwrap_or(0) & 0x2);
+                }
+                t.isrc = t.isrcs.resolve(&mut self.sink, DefectKind::Isrc, |v, m| {
+                    format!(
+                        "ISRC {} in track {number:02}, whose other ISRC frames have {}",
+                        String::from_utf8_lossy(&v),
+                        String::from_utf8_lossy(&m)
+                    )
+                });
+            }
+        }
         if let Some(t) = self.tracks.last() {
             if t.start.is_none() {
                 self.sink.defect(
@@ -544,22 +620,7 @@ impl Validator {
             return;
         }
         self.aframe_ok(lba, aframe, DefectKind::Mcn);
-        match self.mcn {
-            None => self.mcn = Some(digits),
-            Some(m) if m != digits => {
-                self.sink.defect(
-                    lba,
-                    DefectKind::Mcn,
-                    format!(
-                        "MCN {} differs from {} seen before",
-                        digits_text(&digits),
-                        digits_text(&m)
-                    ),
-                );
-                return;
-            }
-            Some(_) => {}
-        }
+        self.mcns.add(digits, lba);
         if self.leadout.is_none() {
             if let Some(prev) = self.last_mcn {
                 if lba - prev > MCN_MAX_GAP {
@@ -606,21 +667,7 @@ impl Validator {
             );
             return;
         }
-        match t.isrc {
-            None => t.isrc = Some(isrc),
-            Some(prev) if prev != isrc => {
-                let number = t.number;
-                self.sink.defect(
-                    lba,
-                    DefectKind::Isrc,
-                    format!(
-                        "ISRC {text} differs from {} seen before in track {number:02}",
-                        String::from_utf8_lossy(&prev)
-                    ),
-                );
-            }
-            Some(_) => {}
-        }
+        t.isrcs.add(isrc, lba);
     }
 
     /// The external TOC's track holding `lba`, if any.
@@ -743,6 +790,29 @@ impl Validator {
             self.resolve_p(end);
         }
         let leadout = self.leadout;
+        self.mcn = self.mcns.resolve(&mut self.sink, DefectKind::Mcn, |v, m| {
+            format!(
+                "MCN {}, other MCN frames have {}",
+                digits_text(&v),
+                digits_text(&m)
+            )
+        });
+        let lo = self
+            .leadout_controls
+            .resolve(&mut self.sink, DefectKind::QControl, |v, m| {
+                format!("lead-out CONTROL {v:X}, other lead-out frames have {m:X}")
+            });
+        if let (Some(lo), Some(l), Some(c)) =
+            (lo, leadout, self.tracks.last().and_then(|t| t.control))
+        {
+            if (lo ^ c) & CONTROL_MASK != 0 {
+                self.sink.defect(
+                    l,
+                    DefectKind::QControl,
+                    format!("lead-out CONTROL {lo:X}, last track has {c:X}"),
+                );
+            }
+        }
         if self.q_seen {
             match leadout {
                 None => self.sink.defect(

@@ -155,13 +155,16 @@ pub struct Img {
     pub bytes: Vec<u8>,
     pub from: Lba,
     pub leadout: Lba,
+    pub toc: rawcd::layout::Toc,
 }
 
 impl Img {
     pub fn new(img: ResultImage) -> Img {
         let ty = img.image_type();
         let leadout = img.plan().leadout;
+        let toc = img.plan().toc();
         Img {
+            toc,
             ty,
             bytes: materialize(img, FROM),
             from: FROM,
