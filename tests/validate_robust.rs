@@ -88,7 +88,7 @@ fn detection_uses_size_then_content() {
 fn a_track_without_index_1_is_a_layout_defect() {
     let mut v = Validator::new("synthetic", false, &Options::default());
     let main = [0u8; 2352];
-    let mut emit = |v: &mut Validator, lba: i32, track: u8, index: u8, rel: u32| {
+    let emit = |v: &mut Validator, lba: i32, track: u8, index: u8, rel: u32| {
         let q = QFrame::position(
             0,
             track,
