@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use rawcd::image::ImageType;
+use rawcd::transport::fault_injector::FaultRule;
 use rawcd::Lba;
 
 /// One scenario.
@@ -36,9 +37,10 @@ pub struct Scenario {
     /// Writer settings.
     #[serde(default)]
     pub writer: WriterSettings,
-    /// Faults injected at the transport (any drive, physical included).
+    /// Faults injected at the transport (any drive, physical included), as
+    /// `FaultInjector` rules.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub transport_faults: Vec<serde_json::Value>,
+    pub transport_faults: Vec<FaultRule>,
     /// Drive-state faults of the emulator.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub drive_faults: Vec<DriveFault>,
@@ -222,5 +224,33 @@ impl Scenario {
             .collect();
         paths.sort();
         paths.iter().map(|p| Scenario::load(p)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenarios_dir() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/scenarios")
+    }
+
+    #[test]
+    fn every_corpus_scenario_loads() {
+        let all = Scenario::load_dir(&scenarios_dir()).unwrap();
+        assert!(all.len() >= 40, "only {} scenarios", all.len());
+        let mut names: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
+        names.dedup();
+        assert_eq!(names.len(), all.len());
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_hresults_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.json");
+        std::fs::write(&p, r#"{"summary": "s", "disc": {"layout": "a"}, "expect": {"outcome": "success"}, "colour": 1}"#).unwrap();
+        assert!(Scenario::load(&p).unwrap_err().contains("colour"));
+        std::fs::write(&p, r#"{"summary": "s", "disc": {"layout": "a"}, "expect": {"outcome": "error", "hresult": "zz", "name": "n"}}"#).unwrap();
+        assert!(Scenario::load(&p).unwrap_err().contains("not a hex HRESULT"));
     }
 }
