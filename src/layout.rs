@@ -333,6 +333,10 @@ pub struct Layout {
     /// The lead-out must start at or before this LBA.
     #[serde(default = "default_limit")]
     pub leadout_limit: Lba,
+    /// Disc type for POINT A0 (0x00 CD-DA/CD-ROM, 0x10 CD-i, 0x20 CD-ROM
+    /// XA) when the source states it; otherwise derived from the tracks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disc_type: Option<u8>,
 }
 
 fn default_limit() -> Lba {
@@ -347,6 +351,7 @@ impl Default for Layout {
             tracks: Vec::new(),
             sources: Vec::new(),
             leadout_limit: DEFAULT_LEADOUT_LIMIT,
+            disc_type: None,
         }
     }
 }
@@ -519,6 +524,44 @@ pub struct TocIndex {
     pub lba: Lba,
 }
 
+impl Toc {
+    /// The READ TOC/PMA/ATIP format 0 response this TOC gives (ADR 1, the
+    /// lead-out as track 0xAA), with MSF or LBA addresses as the CDB's MSF
+    /// bit asks.
+    pub fn to_read_toc(&self, msf: bool) -> crate::mmc::param::toc::Toc {
+        use crate::mmc::param::toc::{Toc as MmcToc, TocAddress, TocDescriptor};
+        let address = |lba: Lba| {
+            if msf {
+                TocAddress::Msf(Msf::from_program_lba(lba).unwrap_or(Msf::ZERO))
+            } else {
+                TocAddress::Lba(lba)
+            }
+        };
+        let last_control = self.tracks.last().map_or(0, |t| t.control);
+        let mut descriptors: Vec<TocDescriptor> = self
+            .tracks
+            .iter()
+            .map(|t| TocDescriptor {
+                adr: 1,
+                control: t.control,
+                track: t.number,
+                address: address(t.start_lba),
+            })
+            .collect();
+        descriptors.push(TocDescriptor {
+            adr: 1,
+            control: last_control,
+            track: 0xAA,
+            address: address(self.leadout_lba),
+        });
+        MmcToc {
+            first: self.first_track,
+            last: self.last_track,
+            descriptors,
+        }
+    }
+}
+
 impl fmt::Display for Toc {
     /// The human form `rawcd toc` prints.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -566,6 +609,22 @@ impl fmt::Display for Toc {
 }
 
 impl Layout {
+    /// IMAPI's `DisableGaplessAudio = true` applied to a general layout:
+    /// inserts 150 silent sectors (index 0) before every track from the
+    /// second on that has no pregap. Tracks with a pregap keep theirs.
+    pub fn disable_gapless_audio(&mut self) {
+        for t in self.tracks.iter_mut().skip(1).filter(|t| t.pregap == 0) {
+            t.segments.insert(
+                0,
+                Segment {
+                    sectors: PREGAP_SECTORS as u32,
+                    content: Content::Zero,
+                },
+            );
+            t.pregap = PREGAP_SECTORS as u32;
+        }
+    }
+
     /// Places the layout on the disc, checking every rule. Errors name the
     /// track and LBA; soft rule violations become [`Plan::warnings`].
     pub fn plan(&self) -> Result<Plan> {
@@ -602,11 +661,12 @@ impl Layout {
             });
         }
         check_gaps(&placed, &mut warnings);
-        let disc_type = if self.tracks.iter().any(|t| t.sector_type.is_xa()) {
+        let derived = if self.tracks.iter().any(|t| t.sector_type.is_xa()) {
             0x20
         } else {
             0x00
         };
+        let disc_type = self.disc_type.unwrap_or(derived);
         Ok(Plan {
             first_track: self.first_track,
             mcn: self.mcn,

@@ -16,6 +16,7 @@
 
 pub mod error;
 pub mod formats;
+pub mod fuzzing;
 pub mod image;
 pub mod layout;
 pub mod mmc;

@@ -297,6 +297,19 @@ impl RawCdImageCreator {
         Ok(self.layout()?.plan()?.toc())
     }
 
+    /// `ExpectedTableOfContents`: the READ TOC format 0 bytes (MSF
+    /// addresses) the finished disc should report. With `windows_compat` the
+    /// length field holds `8n + 12` as the observed IMAPI build does, instead
+    /// of MMC's `8n + 10` (spec/imapi2.md §5.14, U11).
+    pub fn expected_table_of_contents(&self, windows_compat: bool) -> Result<Vec<u8>> {
+        let mut bytes = self.expected_toc()?.to_read_toc(true).to_bytes();
+        if windows_compat {
+            let len = u16::from_be_bytes([bytes[0], bytes[1]]) + 2;
+            bytes[..2].copy_from_slice(&len.to_be_bytes());
+        }
+        Ok(bytes)
+    }
+
     /// The general layout this creator's settings describe (sources in order:
     /// the special pregap if any, then one per track).
     pub fn layout(&self) -> Result<Layout> {
@@ -370,6 +383,7 @@ impl RawCdImageCreator {
             tracks,
             sources,
             leadout_limit: self.leadout_limit,
+            disc_type: None,
         })
     }
 

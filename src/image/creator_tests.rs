@@ -522,3 +522,21 @@ fn rw_generator_is_ored_in_and_checked() {
         hresult::E_INVALIDARG
     );
 }
+
+#[test]
+fn expected_table_of_contents_is_read_toc_format0_msf() {
+    // spec/imapi2.md §2.4 gapless example: T1 00:02:00, T2 00:06:00, LO 00:12:00.
+    let mut c = RawCdImageCreator::new();
+    c.add_track(SectorType::Audio, Pattern::new(300, 1))
+        .unwrap();
+    c.add_track(SectorType::Audio, Pattern::new(450, 2))
+        .unwrap();
+    let bytes = c.expected_table_of_contents(false).unwrap();
+    assert_eq!(
+        bytes,
+        hex("00 1A 01 02  00 12 01 00 00 00 02 00  00 12 02 00 00 00 06 00  00 12 AA 00 00 00 0C 00")
+    );
+    let compat = c.expected_table_of_contents(true).unwrap();
+    assert_eq!(&compat[..2], &[0x00, 0x1C]);
+    assert_eq!(&compat[2..], &bytes[2..]);
+}

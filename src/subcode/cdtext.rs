@@ -284,3 +284,240 @@ pub fn validate(packs: &[Pack]) -> Result<(), CdtError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn h<const N: usize>(s: &str) -> [u8; N] {
+        let v: Vec<u8> = s
+            .split_whitespace()
+            .map(|b| u8::from_str_radix(b, 16).unwrap())
+            .collect();
+        v.try_into().unwrap()
+    }
+
+    #[test]
+    fn cdtext_pack_crcs_match_spec() {
+        let cases = [
+            (
+                "8F 00 2A 00 01 01 03 00 06 05 04 05 07 06 01 02",
+                [0x48, 0x65],
+            ),
+            (
+                "8F 01 2B 00 00 00 00 00 00 00 06 03 2C 00 00 00",
+                [0xC0, 0x20],
+            ),
+            (
+                "8F 02 2C 00 00 00 00 00 09 00 00 00 00 00 00 00",
+                [0x11, 0x45],
+            ),
+            (
+                "88 00 23 00 01 0E 00 3F 02 12 00 00 00 00 00 00",
+                [0x12, 0x00],
+            ),
+        ];
+        for (bytes, crc) in cases {
+            let b: [u8; 16] = h(bytes);
+            assert_eq!(pack_crc(&b), crc, "{bytes}");
+            let mut header = [0u8; 4];
+            header.copy_from_slice(&b[..4]);
+            let mut payload = [0u8; 12];
+            payload.copy_from_slice(&b[4..]);
+            let pack = Pack::new(header, payload);
+            assert!(pack.crc_ok());
+            assert_eq!(&pack.0[16..], &crc);
+        }
+    }
+
+    #[test]
+    fn cdtext_pack_to_24_symbols_matches_spec() {
+        let pack: [u8; 18] = h("8F 00 2A 00 01 01 03 00 06 05 04 05 07 06 01 02 48 65");
+        let symbols: [u8; 24] =
+            h("23 30 00 2A 00 00 04 01 00 30 00 06 01 10 10 05 01 30 18 01 00 24 21 25");
+        assert_eq!(pack_symbols(&pack), symbols);
+        assert_eq!(unpack_symbols(&symbols), pack);
+    }
+
+    #[test]
+    fn pack_fields_read_id_bytes() {
+        let p = Pack(h("80 81 05 9C 00 00 00 00 00 00 00 00 00 00 00 00 00 00"));
+        assert_eq!(p.pack_type(), 0x80);
+        assert!(p.extension());
+        assert_eq!(p.track(), 1);
+        assert_eq!(p.sequence(), 5);
+        assert!(p.double_byte());
+        assert_eq!(p.block(), 1);
+        assert_eq!(p.char_position(), 12);
+        assert_eq!(p.payload(), &[0u8; 12]);
+    }
+
+    fn numbered(n: usize) -> Vec<[u8; 18]> {
+        (0..n)
+            .map(|i| Pack::new([0x80, 0, i as u8, 0], [0; 12]).0)
+            .collect()
+    }
+
+    fn seqs_of(rw: &[u8; 96]) -> Vec<u8> {
+        rw.chunks_exact(24)
+            .map(|c| {
+                let mut s = [0u8; 24];
+                s.copy_from_slice(c);
+                unpack_symbols(&s)[2]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn leadin_rw_repeats_list_to_fill_sectors() {
+        // 8 packs: 2 sectors per cycle.
+        let p8 = numbered(8);
+        assert_eq!(seqs_of(&leadin_rw(&p8, 0)), [0, 1, 2, 3]);
+        assert_eq!(seqs_of(&leadin_rw(&p8, 1)), [4, 5, 6, 7]);
+        assert_eq!(seqs_of(&leadin_rw(&p8, 2)), [0, 1, 2, 3]);
+        // 6 packs (≡ 2 mod 4): list ×2 = 12 packs = 3 sectors.
+        let p6 = numbered(6);
+        assert_eq!(seqs_of(&leadin_rw(&p6, 1)), [4, 5, 0, 1]);
+        assert_eq!(seqs_of(&leadin_rw(&p6, 2)), [2, 3, 4, 5]);
+        assert_eq!(seqs_of(&leadin_rw(&p6, 3)), [0, 1, 2, 3]);
+        // 5 packs (odd): list ×4 = 20 packs = 5 sectors.
+        let p5 = numbered(5);
+        assert_eq!(seqs_of(&leadin_rw(&p5, 1)), [4, 0, 1, 2]);
+        assert_eq!(seqs_of(&leadin_rw(&p5, 4)), [1, 2, 3, 4]);
+        assert_eq!(seqs_of(&leadin_rw(&p5, 5)), [0, 1, 2, 3]);
+        assert_eq!(leadin_rw(&[], 7), [0u8; 96]);
+        assert_eq!(repetition(3), 4);
+    }
+
+    #[test]
+    fn leadin_rw_puts_symbol_i_in_byte_i() {
+        let pack: [u8; 18] = h("8F 00 2A 00 01 01 03 00 06 05 04 05 07 06 01 02 48 65");
+        let rw = leadin_rw(&[pack; 4], 0);
+        let sym = pack_symbols(&pack);
+        for k in 0..4 {
+            assert_eq!(&rw[24 * k..24 * k + 24], &sym);
+        }
+    }
+
+    #[test]
+    fn parse_cdt_errors_name_the_pack() {
+        let mut file: Vec<u8> = numbered(3).concat();
+        assert_eq!(parse_cdt(&file).unwrap().len(), 3);
+        file.push(0);
+        assert_eq!(parse_cdt(&file).unwrap().len(), 3);
+        file.pop();
+        file[18 + 5] ^= 1;
+        assert!(matches!(
+            parse_cdt(&file),
+            Err(CdtError::Crc { index: 1, .. })
+        ));
+        file[18 + 5] ^= 1;
+        file[36..54].copy_from_slice(&Pack::new([0x80, 0, 7, 0], [0; 12]).0);
+        assert!(matches!(
+            parse_cdt(&file),
+            Err(CdtError::Sequence {
+                index: 2,
+                found: 7,
+                expected: 2,
+                ..
+            })
+        ));
+        file[36..54].copy_from_slice(&Pack::new([0x70, 0, 2, 0], [0; 12]).0);
+        assert_eq!(
+            parse_cdt(&file),
+            Err(CdtError::PackType {
+                index: 2,
+                value: 0x70
+            })
+        );
+        assert_eq!(parse_cdt(&[]), Err(CdtError::Empty));
+        assert_eq!(parse_cdt(&[0x80; 20]), Err(CdtError::Length(20)));
+    }
+
+    #[test]
+    fn parse_cdt_accepts_read_toc_header() {
+        let packs = numbered(2).concat();
+        let mut file = ((packs.len() + 2) as u16).to_be_bytes().to_vec();
+        file.extend_from_slice(&[0, 0]);
+        file.extend_from_slice(&packs);
+        assert_eq!(parse_cdt(&file).unwrap().len(), 2);
+    }
+
+    fn peer_dir() -> Option<PathBuf> {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        [
+            root.join("../shared/peer/libcdio"),
+            root.join("../../shared/peer/libcdio"),
+        ]
+        .into_iter()
+        .find(|d| d.join("data").is_dir())
+    }
+
+    /// The first string of pack type 0x80 (title), block 0, track 0 = disc title.
+    fn disc_title(packs: &[Pack]) -> String {
+        let text: Vec<u8> = packs
+            .iter()
+            .filter(|p| p.pack_type() == 0x80 && p.block() == 0)
+            .flat_map(|p| p.payload().to_vec())
+            .collect();
+        let end = text.iter().position(|&b| b == 0).unwrap_or(text.len());
+        String::from_utf8_lossy(&text[..end]).into_owned()
+    }
+
+    #[test]
+    fn libcdio_cdt_files_parse_with_valid_crcs() {
+        let Some(dir) = peer_dir() else {
+            println!("skipped: shared/peer/libcdio not found beside the checkout");
+            return;
+        };
+        let mut seen = 0;
+        for name in ["cdtext", "cdtext-krosis", "cdtext-libburnia"] {
+            let path = dir.join("data").join(format!("{name}.cdt"));
+            let Ok(bytes) = std::fs::read(&path) else {
+                println!("skipped: {} absent", path.display());
+                continue;
+            };
+            let packs = parse_cdt(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(packs.iter().all(Pack::crc_ok), "{name}");
+            assert_eq!(packs.len(), bytes.len() / PACK_LEN, "{name}");
+            // Cross-check against cd-info's listing: first TITLE line is the disc's.
+            if let Ok(right) =
+                std::fs::read_to_string(dir.join("expected").join(format!("{name}.right")))
+            {
+                let title = right
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix("TITLE: "))
+                    .expect("TITLE line");
+                assert_eq!(disc_title(&packs), title, "{name}");
+            }
+            seen += 1;
+        }
+        println!("checked {seen} .cdt files");
+    }
+
+    proptest! {
+        #[test]
+        fn cdtext_symbols_roundtrip(pack in proptest::collection::vec(any::<u8>(), 18)) {
+            let pack: [u8; 18] = pack.try_into().unwrap();
+            let sym = pack_symbols(&pack);
+            prop_assert!(sym.iter().all(|&s| s < 64));
+            prop_assert_eq!(unpack_symbols(&sym), pack);
+        }
+
+        #[test]
+        fn parse_cdt_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..100)) {
+            let _ = parse_cdt(&bytes);
+        }
+
+        #[test]
+        fn leadin_rw_never_panics(n in 0usize..20, sector in any::<usize>()) {
+            let packs = numbered(n);
+            let rw = leadin_rw(&packs, sector);
+            prop_assert!(rw.iter().all(|&b| b < 64));
+        }
+    }
+}

@@ -31,8 +31,11 @@ const RW_ALL: u64 = 0x3F3F_3F3F_3F3F_3F3F;
 
 /// Builds one sector's raw interleaved P–W subcode (§5.1): the P flag in bit 7
 /// of all 96 bytes, Q bit i in bit 6 of byte i (MSB of Q byte 0 first), and
-/// bits 5..0 of `rw` (already interleaved R–W, if any) ORed in. Table driven,
-/// no allocation.
+/// bits 5..0 of `rw` ORed in. Table driven, no allocation.
+///
+/// For the RAW record type pass interleaved R–W (or CD-Text symbols in the
+/// lead-in, which are not interleaved); for the COOKED record type pass the
+/// packed R–W — the project default keeps P/Q in bits 7..6 there too (§5.3).
 pub fn raw96(p: bool, q: &QFrame, rw: Option<&[u8; 96]>, out: &mut [u8; 96]) {
     let p_mask = if p { P_ALL } else { 0 };
     match rw {

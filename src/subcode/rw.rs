@@ -233,3 +233,167 @@ impl Deinterleaver {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn poly_mul(a: &[u8], b: &[u8]) -> Vec<u8> {
+        let mut out = vec![0u8; a.len() + b.len() - 1];
+        for (i, &x) in a.iter().enumerate() {
+            for (j, &y) in b.iter().enumerate() {
+                out[i + j] ^= gf_mul(x, y);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn gf64_tables_follow_x6_x_1() {
+        assert_eq!(&EXP[..8], &[1, 2, 4, 8, 16, 32, 3, 6]);
+        assert_eq!(EXP[63], 1);
+        for i in 0..63 {
+            assert_eq!(usize::from(LOG[usize::from(EXP[i])]), i);
+        }
+        assert_eq!(gf_mul(32, 2), 3);
+    }
+
+    #[test]
+    fn generators_have_roots_alpha0_to_alpha_r_minus_1() {
+        let q = poly_mul(&[1, 1], &[1, EXP[1]]);
+        assert_eq!(q, GEN_Q);
+        let p = poly_mul(&poly_mul(&q, &[1, EXP[2]]), &[1, EXP[3]]);
+        assert_eq!(p, GEN_P);
+    }
+
+    #[test]
+    fn cdg_pack_zero_data_parity_matches_spec() {
+        let mut pack = [0u8; 24];
+        pack[0] = 0x09;
+        pack[1] = 0x01;
+        encode_pack(&mut pack);
+        let mut want = [0u8; 24];
+        want[..4].copy_from_slice(&[0x09, 0x01, 0x3C, 0x34]);
+        want[20..].copy_from_slice(&[0x0D, 0x07, 0x2A, 0x20]);
+        assert_eq!(pack, want);
+        assert!(check_pack(&pack));
+    }
+
+    #[test]
+    fn cdg_pack_counting_data_parity_matches_spec() {
+        let mut pack = [0u8; 24];
+        pack[0] = 0x09;
+        pack[1] = 0x06;
+        for (i, s) in pack[4..20].iter_mut().enumerate() {
+            *s = i as u8 + 1;
+        }
+        encode_pack(&mut pack);
+        let want = [
+            0x09, 0x06, 0x35, 0x3A, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A,
+            0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x08, 0x13, 0x11, 0x1A,
+        ];
+        assert_eq!(pack, want);
+        assert!(check_pack(&pack));
+        let mut bad = pack;
+        bad[7] ^= 0x01;
+        assert!(!check_pack(&bad));
+    }
+
+    #[test]
+    fn encode_pack_keeps_bits_7_6() {
+        let mut pack = [0xC0u8; 24];
+        pack[0] = 0xC9;
+        pack[1] = 0xC1;
+        encode_pack(&mut pack);
+        assert!(pack.iter().all(|b| b & 0xC0 == 0xC0));
+        assert_eq!(pack[2] & 0x3F, 0x3C);
+        assert!(check_pack(&pack));
+    }
+
+    #[test]
+    fn deinterleave_offsets_match_published_table() {
+        assert_eq!(
+            DEINTERLEAVE_OFFSET,
+            [
+                0, 66, 125, 191, 100, 50, 150, 175, 8, 33, 58, 83, 108, 133, 158, 183, 16, 41, 25,
+                91, 116, 141, 166, 75
+            ]
+        );
+        for j in 0..24 {
+            assert_eq!(SWAP[SWAP[j]], j);
+        }
+    }
+
+    #[test]
+    fn interleave_places_pack_symbols_at_offsets() {
+        // Pack 1 of sector 0 holds symbols 1..=24; everything else zero.
+        let mut packed = [[0u8; 96]; 3];
+        for j in 0..24 {
+            packed[0][24 + j] = j as u8 + 1;
+        }
+        let mut il = Interleaver::new();
+        let mut raw = [0u8; 288];
+        for (s, sector) in packed.iter().enumerate() {
+            let mut out = [0u8; 96];
+            il.push(sector, &mut out);
+            raw[96 * s..96 * s + 96].copy_from_slice(&out);
+        }
+        for (j, &off) in DEINTERLEAVE_OFFSET.iter().enumerate() {
+            assert_eq!(raw[24 + off], j as u8 + 1, "symbol {j}");
+        }
+        assert_eq!(raw.iter().filter(|&&b| b != 0).count(), 24);
+    }
+
+    #[test]
+    fn interleave_passes_p_q_bits_through() {
+        let cur = [0xC0u8; 96];
+        let mut out = [0u8; 96];
+        interleave_sector(&[0x3F; 96], &[0x3F; 96], &cur, &mut out);
+        assert!(out.iter().all(|&b| b & 0xC0 == 0xC0));
+        let mut back = [0u8; 96];
+        deinterleave_sector(&cur, &[0u8; 96], &[0u8; 96], &mut back);
+        assert!(back.iter().all(|&b| b == 0xC0));
+    }
+
+    proptest! {
+        #[test]
+        fn interleave_deinterleave_roundtrip(
+            sectors in proptest::collection::vec(proptest::collection::vec(0u8..64, 96), 1..6),
+        ) {
+            let packed: Vec<[u8; 96]> = sectors.iter().map(|s| s.clone().try_into().unwrap()).collect();
+            let mut il = Interleaver::new();
+            let mut raw = vec![];
+            for sector in packed.iter().chain([[0u8; 96], [0u8; 96]].iter()) {
+                let mut out = [0u8; 96];
+                il.push(sector, &mut out);
+                raw.push(out);
+            }
+            let mut dl = Deinterleaver::new();
+            let mut back = vec![];
+            let mut out = [0u8; 96];
+            for r in &raw {
+                if dl.push(r, &mut out) {
+                    back.push(out);
+                }
+            }
+            prop_assert_eq!(&back[..], &packed[..]);
+            // Flushing yields the two trailing (zero) sectors.
+            prop_assert!(dl.flush(&mut out));
+            prop_assert_eq!(out, [0u8; 96]);
+            prop_assert!(dl.flush(&mut out));
+            prop_assert_eq!(out, [0u8; 96]);
+            prop_assert!(!dl.flush(&mut out));
+        }
+
+        #[test]
+        fn encoded_packs_check(pack in proptest::collection::vec(any::<u8>(), 24), flip in 0usize..24, bit in 0u8..6) {
+            let mut pack: [u8; 24] = pack.try_into().unwrap();
+            encode_pack(&mut pack);
+            prop_assert!(check_pack(&pack));
+            pack[flip] ^= 1 << bit;
+            prop_assert!(!check_pack(&pack));
+        }
+    }
+}

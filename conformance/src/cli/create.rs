@@ -73,7 +73,7 @@ pub fn run(args: CreateArgs) -> Result<i32, CliError> {
         loaded.layout.leadout_limit = limit;
     }
     if args.disable_gapless {
-        input::disable_gapless(&mut loaded.layout);
+        loaded.layout.disable_gapless_audio();
     }
     let image_type = args.image_type.or(loaded.image_type).unwrap_or_default();
     let plan = loaded.layout.plan()?;

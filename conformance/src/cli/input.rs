@@ -6,7 +6,7 @@ use std::io::BufReader;
 use std::path::Path;
 
 use rawcd::image::{ImageType, SourceStream};
-use rawcd::layout::{Content, Layout, Segment};
+use rawcd::layout::Layout;
 
 use super::CliError;
 
@@ -23,9 +23,19 @@ pub struct Input {
 /// Loads `path` (`.cue`, `.toc` or `.json`).
 pub fn load(path: &Path) -> Result<Input, CliError> {
     let loaded = rawcd::formats::load(path)?;
+    let image_type = loaded
+        .image_type
+        .as_deref()
+        .map(str::parse::<ImageType>)
+        .transpose()
+        .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+    let mut layout = loaded.layout;
+    if loaded.disable_gapless == Some(true) {
+        layout.disable_gapless_audio();
+    }
     Ok(Input {
-        layout: loaded.layout,
-        image_type: loaded.image_type,
+        layout,
+        image_type,
         warnings: loaded.warnings,
     })
 }
@@ -41,19 +51,4 @@ pub fn open_sources(layout: &Layout) -> Result<Vec<(String, SourceStream)>, CliE
             Ok((s.name.clone(), stream))
         })
         .collect()
-}
-
-/// Inserts 150 silent sectors before every track from the second on that has
-/// no pregap (the `DisableGaplessAudio` rule applied to a general layout).
-pub fn disable_gapless(layout: &mut Layout) {
-    for t in layout.tracks.iter_mut().skip(1).filter(|t| t.pregap == 0) {
-        t.segments.insert(
-            0,
-            Segment {
-                sectors: 150,
-                content: Content::Zero,
-            },
-        );
-        t.pregap = 150;
-    }
 }

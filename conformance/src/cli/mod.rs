@@ -15,6 +15,7 @@ mod validate;
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
 /// Exit code: defects found or scenarios failed.
+#[allow(dead_code)]
 pub const EXIT_DEFECTS: i32 = 1;
 /// Exit code: bad input or usage.
 pub const EXIT_BAD_INPUT: i32 = 2;

@@ -2,11 +2,11 @@
 //! ADR 1 position / lead-in TOC frames and the ADR 2 (MCN) and ADR 3 (ISRC)
 //! frames, checking the CRC, and a typed decode for validators and snapshots.
 
-use std::fmt;
-
 use crate::msf::{from_bcd, Msf};
 
 use super::crc;
+
+mod display;
 
 /// CONTROL nibble values (the high nibble of Q byte 0, spec §4.3), to be
 /// passed as the `control` argument of the [`QFrame`] builders.
@@ -23,6 +23,13 @@ pub mod control {
     pub const DATA: u8 = 0x4;
     /// Four-channel audio.
     pub const FOUR_CHANNEL: u8 = 0x8;
+
+    /// Whether the copy-permitted bit is set at `lba` under SCMS, following
+    /// cdrecord `fillsubch` (spec §4.3, 1 source): clear when `lba mod 8` is
+    /// 0..=3, set when 4..=7 (mod taken non-negative for lead-in LBAs).
+    pub fn scms_copy_permitted(lba: crate::msf::Lba) -> bool {
+        lba.rem_euclid(8) >= 4
+    }
 }
 
 /// The track number byte of a lead-out frame (stored verbatim, not BCD).
@@ -167,6 +174,55 @@ pub enum TocEntry {
         /// PMIN, PSEC, PFRAME bytes.
         p: [u8; 3],
     },
+}
+
+impl QContent {
+    /// Encodes this content into a frame with a valid CRC. Decoding the result
+    /// gives `self` back; fields the decode ignores (the ZERO byte, unused
+    /// PSEC/PFRAME of A0/A1, MCN/ISRC padding bits) are written as zero.
+    pub fn to_frame(&self) -> QFrame {
+        match *self {
+            QContent::Position {
+                control,
+                track,
+                index,
+                relative,
+                absolute,
+            } => QFrame::position(control, track, index, relative, absolute),
+            QContent::LeadIn {
+                control,
+                entry,
+                time,
+            } => {
+                let (point, p) = match entry {
+                    TocEntry::Track { number, start } => (bcd(number), bcd_msf(start)),
+                    TocEntry::FirstTrack { track, disc_type } => {
+                        (POINT_A0, [bcd(track), disc_type, 0])
+                    }
+                    TocEntry::LastTrack { track } => (POINT_A1, [bcd(track), 0, 0]),
+                    TocEntry::LeadOut { start } => (POINT_A2, bcd_msf(start)),
+                    TocEntry::Other { point, p } => (point, p),
+                };
+                QFrame::lead_in(control, point, time, p)
+            }
+            QContent::Mcn {
+                control,
+                digits,
+                aframe,
+            } => QFrame::mcn(control, &digits, aframe),
+            QContent::Isrc {
+                control,
+                isrc,
+                aframe,
+            } => QFrame::isrc(control, &isrc, aframe),
+            QContent::Other { control, adr, data } => {
+                let mut d = [0u8; 10];
+                d[0] = QFrame::byte0(control, adr & 0x0F);
+                d[1..].copy_from_slice(&data);
+                QFrame::from_data(d)
+            }
+        }
+    }
 }
 
 /// BCD of a binary value; values above 99 are stored verbatim (never panics).
@@ -554,100 +610,4 @@ fn msf_at(q: &[u8; 12], index: usize) -> Result<Msf, QError> {
         second,
         frame,
     })
-}
-
-impl fmt::Display for QContent {
-    /// One line, e.g. `ctl=0 adr=1 T01 I01 rel 00:00:00 abs 00:02:00`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            QContent::Position {
-                control,
-                track,
-                index,
-                relative,
-                absolute,
-            } => {
-                if track == LEAD_OUT_TRACK {
-                    write!(f, "ctl={control:X} adr=1 TAA")?;
-                } else {
-                    write!(f, "ctl={control:X} adr=1 T{track:02}")?;
-                }
-                write!(f, " I{index:02} rel {relative} abs {absolute}")
-            }
-            QContent::LeadIn {
-                control,
-                entry,
-                time,
-            } => {
-                write!(f, "ctl={control:X} adr=1 lead-in {time} ")?;
-                match entry {
-                    TocEntry::Track { number, start } => write!(f, "P{number:02} start {start}"),
-                    TocEntry::FirstTrack { track, disc_type } => {
-                        write!(f, "PA0 first T{track:02} type {disc_type:02X}")
-                    }
-                    TocEntry::LastTrack { track } => write!(f, "PA1 last T{track:02}"),
-                    TocEntry::LeadOut { start } => write!(f, "PA2 lead-out {start}"),
-                    TocEntry::Other { point, p } => {
-                        write!(f, "P{point:02X} {:02X} {:02X} {:02X}", p[0], p[1], p[2])
-                    }
-                }
-            }
-            QContent::Mcn {
-                control,
-                digits,
-                aframe,
-            } => {
-                write!(f, "ctl={control:X} adr=2 MCN ")?;
-                for d in digits {
-                    write!(f, "{d}")?;
-                }
-                write!(f, " aframe {aframe:02}")
-            }
-            QContent::Isrc {
-                control,
-                isrc,
-                aframe,
-            } => {
-                write!(f, "ctl={control:X} adr=3 ISRC ")?;
-                for c in isrc {
-                    write!(f, "{}", char::from(c))?;
-                }
-                write!(f, " aframe {aframe:02}")
-            }
-            QContent::Other { control, adr, data } => {
-                write!(f, "ctl={control:X} adr={adr:X} data")?;
-                for b in data {
-                    write!(f, " {b:02X}")?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-impl fmt::Display for QFrame {
-    /// The decoded content (or the raw bytes and the decode error) followed
-    /// by `crc ok` or `crc BAD stored XXXX want YYYY`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.decode_data() {
-            Ok(content) => write!(f, "{content}")?,
-            Err(e) => {
-                write!(f, "ctl={:X} adr={:X} raw", self.control(), self.adr())?;
-                for b in &self.0[1..10] {
-                    write!(f, " {b:02X}")?;
-                }
-                write!(f, " ({e})")?;
-            }
-        }
-        if self.crc_ok() {
-            write!(f, " crc ok")
-        } else {
-            write!(
-                f,
-                " crc BAD stored {:04X} want {:04X}",
-                self.stored_crc(),
-                self.expected_crc()
-            )
-        }
-    }
 }

@@ -1,0 +1,7 @@
+//! CDB bytes: Command::parse never panics and parse -> emit -> parse is stable.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    rawcd::fuzzing::cdb_parse(data);
+});

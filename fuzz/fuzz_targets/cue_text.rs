@@ -1,0 +1,7 @@
+//! Cue sheet text: parsing and conversion to a layout never panic.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    rawcd::fuzzing::cue_text(data);
+});

@@ -1,0 +1,417 @@
+//! CloneCD control files (`.ccd`): an INI-like text parsed with nom into a
+//! typed [`CloneCd`] with line-numbered errors. The image validator uses it
+//! to compare a `.img`/`.sub` pair against its TOC; no layout is built.
+//!
+//! Sections: `[CloneCD]` (`Version`), `[Disc]` (`TocEntries`, `Sessions`,
+//! `DataTracksScrambled`, `CDTextLength`, `Catalog`), `[CDText]` (kept as
+//! raw `Entries` lines), `[Session N]` (`PreGapMode`, `PreGapSubC`),
+//! `[Entry N]` (`Session`, `Point`, `ADR`, `Control`, `TrackNo`, `AMin`,
+//! `ASec`, `AFrame`, `ALBA`, `Zero`, `PMin`, `PSec`, `PFrame`, `PLBA`) and
+//! `[TRACK N]` (`MODE`, `INDEX n`, `ISRC`, `FLAGS`). Numbers are decimal or
+//! `0x` hexadecimal; keys are case-insensitive; `;` and `#` start comments.
+//! Unknown keys and sections are kept out of the struct with a warning.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use nom::bytes::complete::{take_till, take_till1, take_while1};
+use nom::character::complete::{char, space0};
+use nom::sequence::delimited;
+use nom::{IResult, Parser};
+
+use crate::error::{Error, Result};
+
+/// `[Disc]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CcdDisc {
+    /// `TocEntries`.
+    pub toc_entries: u32,
+    /// `Sessions`.
+    pub sessions: u32,
+    /// `DataTracksScrambled`.
+    pub data_tracks_scrambled: bool,
+    /// `CDTextLength`.
+    pub cd_text_length: u32,
+    /// `Catalog` (the MCN), as written.
+    pub catalog: Option<String>,
+}
+
+/// `[Session N]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CcdSession {
+    /// N.
+    pub number: u32,
+    /// `PreGapMode`.
+    pub pregap_mode: Option<u32>,
+    /// `PreGapSubC`.
+    pub pregap_subc: Option<u32>,
+}
+
+/// `[Entry N]`: one raw TOC descriptor (a lead-in Q frame).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CcdEntry {
+    /// N.
+    pub number: u32,
+    /// Line of the section header.
+    pub line: usize,
+    /// `Session`.
+    pub session: u32,
+    /// `Point` (0x01..0x63 tracks, 0xA0..0xA2, …).
+    pub point: u32,
+    /// `ADR`.
+    pub adr: u32,
+    /// `Control`.
+    pub control: u32,
+    /// `TrackNo`.
+    pub track_no: u32,
+    /// `AMin`.
+    pub amin: u32,
+    /// `ASec`.
+    pub asec: u32,
+    /// `AFrame`.
+    pub aframe: u32,
+    /// `ALBA`.
+    pub alba: i64,
+    /// `Zero`.
+    pub zero: u32,
+    /// `PMin`.
+    pub pmin: u32,
+    /// `PSec`.
+    pub psec: u32,
+    /// `PFrame`.
+    pub pframe: u32,
+    /// `PLBA`.
+    pub plba: i64,
+}
+
+/// `[TRACK N]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CcdTrack {
+    /// N.
+    pub number: u32,
+    /// `MODE`.
+    pub mode: Option<u32>,
+    /// `INDEX n=LBA` entries.
+    pub indexes: BTreeMap<u32, i64>,
+    /// `ISRC`.
+    pub isrc: Option<String>,
+    /// `FLAGS`.
+    pub flags: Option<String>,
+}
+
+/// A parsed `.ccd` file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CloneCd {
+    /// File name used in messages.
+    pub path: PathBuf,
+    /// `[CloneCD] Version`.
+    pub version: Option<u32>,
+    /// `[Disc]`.
+    pub disc: CcdDisc,
+    /// `[CDText]` key/value lines as written.
+    pub cd_text: Vec<(String, String)>,
+    /// `[Session N]` sections.
+    pub sessions: Vec<CcdSession>,
+    /// `[Entry N]` sections in order.
+    pub entries: Vec<CcdEntry>,
+    /// `[TRACK N]` sections in order.
+    pub tracks: Vec<CcdTrack>,
+    /// Unknown sections and keys.
+    pub warnings: Vec<String>,
+}
+
+enum Line<'a> {
+    Blank,
+    Section(&'a str),
+    Pair(&'a str, &'a str),
+}
+
+fn section(i: &str) -> IResult<&str, &str> {
+    delimited(
+        (space0, char('[')),
+        take_till1(|c| c == ']'),
+        (char(']'), space0),
+    )
+    .parse(i)
+}
+
+fn pair(i: &str) -> IResult<&str, (&str, &str)> {
+    let (i, _) = space0(i)?;
+    let (i, key) = take_while1(|c: char| c != '=' && c != '[').parse(i)?;
+    let (i, _) = char('=')(i)?;
+    let (i, value) = take_till(|c| c == '\r' || c == '\n').parse(i)?;
+    Ok((i, (key.trim(), value.trim())))
+}
+
+fn classify(line: &str) -> Option<Line<'_>> {
+    let t = line.trim();
+    if t.is_empty() || t.starts_with(';') || t.starts_with('#') {
+        return Some(Line::Blank);
+    }
+    if let Ok((rest, name)) = section(line) {
+        if rest.trim().is_empty() {
+            return Some(Line::Section(name.trim()));
+        }
+    }
+    pair(line).ok().map(|(_, (k, v))| Line::Pair(k, v))
+}
+
+fn number(v: &str) -> std::result::Result<i64, String> {
+    let t = v.trim();
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, t),
+    };
+    let r = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(h) => i64::from_str_radix(h, 16),
+        None => t.parse::<i64>(),
+    };
+    match r {
+        Ok(n) if n < 1 << 40 => Ok(if neg { -n } else { n }),
+        _ => Err(format!("'{v}' is not a number")),
+    }
+}
+
+enum Sec {
+    None,
+    CloneCd,
+    Disc,
+    CdText,
+    Session,
+    Entry,
+    Track,
+    Unknown,
+}
+
+/// Parses a `.ccd` file; `path` is used in messages.
+pub fn parse_ccd(text: &str, path: impl AsRef<Path>) -> Result<CloneCd> {
+    let path = path.as_ref();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut ccd = CloneCd {
+        path: path.to_path_buf(),
+        ..CloneCd::default()
+    };
+    let mut sec = Sec::None;
+    for (n, raw) in text.lines().enumerate() {
+        let line = n + 1;
+        let err = |m: String| Error::parse(path, line, m);
+        let Some(l) = classify(raw) else {
+            return Err(err(format!(
+                "expected [Section] or Key=Value, found '{}'",
+                raw.trim()
+            )));
+        };
+        match l {
+            Line::Blank => {}
+            Line::Section(name) => {
+                let mut words = name.split_whitespace();
+                let head = words.next().unwrap_or("").to_ascii_lowercase();
+                let num = || -> Result<u32> {
+                    let w = name
+                        .split_whitespace()
+                        .nth(1)
+                        .ok_or_else(|| err(format!("section [{name}] needs a number")))?;
+                    number(w)
+                        .ok()
+                        .and_then(|v| u32::try_from(v).ok())
+                        .ok_or_else(|| err(format!("section [{name}]: '{w}' is not a number")))
+                };
+                sec = match head.as_str() {
+                    "clonecd" => Sec::CloneCd,
+                    "disc" => Sec::Disc,
+                    "cdtext" => Sec::CdText,
+                    "session" => {
+                        ccd.sessions.push(CcdSession {
+                            number: num()?,
+                            ..CcdSession::default()
+                        });
+                        Sec::Session
+                    }
+                    "entry" => {
+                        ccd.entries.push(CcdEntry {
+                            number: num()?,
+                            line,
+                            ..CcdEntry::default()
+                        });
+                        Sec::Entry
+                    }
+                    "track" => {
+                        ccd.tracks.push(CcdTrack {
+                            number: num()?,
+                            ..CcdTrack::default()
+                        });
+                        Sec::Track
+                    }
+                    _ => {
+                        ccd.warnings.push(format!(
+                            "{}:{line}: unknown section [{name}] ignored",
+                            path.display()
+                        ));
+                        Sec::Unknown
+                    }
+                };
+            }
+            Line::Pair(key, value) => {
+                let k = key.to_ascii_lowercase();
+                let num = || number(value).map_err(|m| err(format!("{key}: {m}")));
+                let unum = || -> Result<u32> {
+                    let v = num()?;
+                    u32::try_from(v).map_err(|_| err(format!("{key}: {v} must not be negative")))
+                };
+                let mut unknown = false;
+                match sec {
+                    Sec::None => return Err(err(format!("{key}= outside a section"))),
+                    Sec::Unknown => {}
+                    Sec::CloneCd => match k.as_str() {
+                        "version" => ccd.version = Some(unum()?),
+                        _ => unknown = true,
+                    },
+                    Sec::Disc => match k.as_str() {
+                        "tocentries" => ccd.disc.toc_entries = unum()?,
+                        "sessions" => ccd.disc.sessions = unum()?,
+                        "datatracksscrambled" => ccd.disc.data_tracks_scrambled = unum()? != 0,
+                        "cdtextlength" => ccd.disc.cd_text_length = unum()?,
+                        "catalog" => ccd.disc.catalog = Some(value.to_string()),
+                        _ => unknown = true,
+                    },
+                    Sec::CdText => ccd.cd_text.push((key.to_string(), value.to_string())),
+                    Sec::Session => {
+                        let s = ccd
+                            .sessions
+                            .last_mut()
+                            .ok_or_else(|| err("no session".into()))?;
+                        match k.as_str() {
+                            "pregapmode" => s.pregap_mode = Some(unum()?),
+                            "pregapsubc" => s.pregap_subc = Some(unum()?),
+                            _ => unknown = true,
+                        }
+                    }
+                    Sec::Entry => {
+                        let v = num()?;
+                        let u = || {
+                            u32::try_from(v)
+                                .map_err(|_| err(format!("{key}: {v} must not be negative")))
+                        };
+                        let e = ccd
+                            .entries
+                            .last_mut()
+                            .ok_or_else(|| err("no entry".into()))?;
+                        match k.as_str() {
+                            "session" => e.session = u()?,
+                            "point" => e.point = u()?,
+                            "adr" | "adril" => e.adr = u()?,
+                            "control" => e.control = u()?,
+                            "trackno" => e.track_no = u()?,
+                            "amin" => e.amin = u()?,
+                            "asec" => e.asec = u()?,
+                            "aframe" => e.aframe = u()?,
+                            "alba" => e.alba = v,
+                            "zero" => e.zero = u()?,
+                            "pmin" => e.pmin = u()?,
+                            "psec" => e.psec = u()?,
+                            "pframe" => e.pframe = u()?,
+                            "plba" => e.plba = v,
+                            _ => unknown = true,
+                        }
+                    }
+                    Sec::Track => {
+                        let t = ccd
+                            .tracks
+                            .last_mut()
+                            .ok_or_else(|| err("no track".into()))?;
+                        if k == "mode" {
+                            t.mode = Some(unum()?);
+                        } else if k == "isrc" {
+                            t.isrc = Some(value.to_string());
+                        } else if k == "flags" {
+                            t.flags = Some(value.to_string());
+                        } else if let Some(i) = k.strip_prefix("index") {
+                            let idx = i
+                                .trim()
+                                .parse::<u32>()
+                                .ok()
+                                .filter(|&i| i < 100)
+                                .ok_or_else(|| {
+                                    err(format!("'{key}': index number must be 0..99"))
+                                })?;
+                            let v = num()?;
+                            t.indexes.insert(idx, v);
+                        } else {
+                            unknown = true;
+                        }
+                    }
+                }
+                if unknown {
+                    ccd.warnings.push(format!(
+                        "{}:{line}: unknown key '{key}' ignored",
+                        path.display()
+                    ));
+                }
+            }
+        }
+    }
+    if ccd.disc.toc_entries as usize != ccd.entries.len() && ccd.disc.toc_entries != 0 {
+        ccd.warnings.push(format!(
+            "{}: [Disc] TocEntries={} but {} [Entry] sections",
+            path.display(),
+            ccd.disc.toc_entries,
+            ccd.entries.len()
+        ));
+    }
+    Ok(ccd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const SAMPLE: &str = "[CloneCD]\r\nVersion=3\r\n[Disc]\r\nTocEntries=4\r\nSessions=1\r\nDataTracksScrambled=0\r\nCDTextLength=0\r\nCatalog=0000010271955\r\n[Session 1]\r\nPreGapMode=0\r\nPreGapSubC=0\r\n[Entry 0]\r\nSession=1\r\nPoint=0xa0\r\nADR=0x01\r\nControl=0x00\r\nTrackNo=0\r\nAMin=0\r\nASec=0\r\nAFrame=0\r\nALBA=-150\r\nZero=0\r\nPMin=1\r\nPSec=0\r\nPFrame=0\r\nPLBA=4350\r\n[Entry 1]\r\nSession=1\r\nPoint=0xa1\r\n[Entry 2]\r\nPoint=0xa2\r\nPMin=0\r\nPSec=6\r\nPFrame=2\r\nPLBA=302\r\n[Entry 3]\r\nPoint=0x01\r\nPLBA=0\r\n[TRACK 1]\r\nMODE=0\r\nINDEX 1=0\r\n";
+
+    #[test]
+    fn sample_parses_into_typed_sections() {
+        let c = parse_ccd(SAMPLE, "x.ccd").unwrap();
+        assert_eq!(c.version, Some(3));
+        assert_eq!(c.disc.toc_entries, 4);
+        assert_eq!(c.disc.catalog.as_deref(), Some("0000010271955"));
+        assert_eq!(c.entries.len(), 4);
+        assert_eq!(c.entries[0].point, 0xa0);
+        assert_eq!(c.entries[0].alba, -150);
+        assert_eq!(c.entries[2].plba, 302);
+        assert_eq!(c.tracks[0].mode, Some(0));
+        assert_eq!(c.tracks[0].indexes.get(&1), Some(&0));
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = parse_ccd("[Disc]\nTocEntries=x\n", "a.ccd")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("a.ccd:2: TocEntries:"), "{e}");
+        let e = parse_ccd("Version=1\n", "a.ccd").unwrap_err().to_string();
+        assert!(e.starts_with("a.ccd:1:"), "{e}");
+        let e = parse_ccd("[CloneCD]\njunk\n", "a.ccd")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("a.ccd:2:"), "{e}");
+        let e = parse_ccd("[Entry x]\n", "a.ccd").unwrap_err().to_string();
+        assert!(e.starts_with("a.ccd:1:"), "{e}");
+        let e = parse_ccd("[Entry 0]\nPoint=-1\n", "a.ccd")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("negative"), "{e}");
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_random_text(s in "\\PC*") {
+            let _ = parse_ccd(&s, "f.ccd");
+        }
+
+        #[test]
+        fn never_panics_on_ini_like_text(s in "(\\[(Entry|TRACK|Disc|Session) ?[0-9x-]{0,4}\\]|[A-Za-z ]{1,8}=[0-9a-fx-]{0,6}|;.*)(\r?\n(\\[(Entry|TRACK) [0-9]\\]|[A-Za-z ]{1,8}=[0-9a-fx-]{0,6})){0,20}") {
+            let _ = parse_ccd(&s, "f.ccd");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! One module per command: CDB view (`Cdb`), decoded `Repr`, literal-byte tests.
+
+pub mod blank;
+pub mod close_track_session;
+pub mod get_configuration;
+pub mod get_event_status_notification;
+pub mod get_performance;
+pub mod inquiry;
+pub mod mode_select10;
+pub mod mode_sense10;
+pub mod prevent_allow_medium_removal;
+pub mod read10;
+pub mod read_buffer_capacity;
+pub mod read_capacity;
+pub mod read_cd;
+pub mod read_cd_msf;
+pub mod read_disc_information;
+pub mod read_sub_channel;
+pub mod read_toc;
+pub mod read_track_information;
+pub mod request_sense;
+pub mod rezero_unit;
+pub mod send_cue_sheet;
+pub mod send_opc_information;
+pub mod set_cd_speed;
+pub mod start_stop_unit;
+pub mod synchronize_cache;
+pub mod test_unit_ready;
+pub mod write10;
+pub mod write12;
