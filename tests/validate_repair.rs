@@ -13,6 +13,7 @@ fn repair_fixes_q_and_edc_ecc_only() {
     for ty in [ImageType::Raw, ImageType::PqOnly] {
         let mut img = Img::new(data_disc(ty));
         img.flip_q_bit(100, 17); // q_crc
+        img.flip_q_bit(0, 90); // q_crc in the CRC field at the index 1 boundary
         let (p, q) = img.q(700);
         let mut d = q.data();
         d[9] ^= 0x01; // absolute frame off by one → q_position
@@ -37,6 +38,7 @@ fn repair_fixes_q_and_edc_ecc_only() {
         assert_eq!(
             kinds,
             [
+                (0, DefectKind::QCrc),
                 (50, DefectKind::Edc),
                 (60, DefectKind::Edc),
                 (60, DefectKind::Ecc),
@@ -52,6 +54,7 @@ fn repair_fixes_q_and_edc_ecc_only() {
         assert_eq!(
             changed,
             [
+                (0, DefectKind::QCrc),
                 (50, DefectKind::Edc),
                 (100, DefectKind::QCrc),
                 (400, DefectKind::Ecc),

@@ -158,6 +158,20 @@ fn interpolate(prev: &QFrame, next: &QFrame) -> Option<QFrame> {
     ]))
 }
 
+/// True when `own` continues `other` by one sector (same CONTROL/ADR,
+/// track, index or POINT; both times exactly one sector apart).
+fn adjacent(own: &QFrame, other: &QFrame) -> bool {
+    let (a, b) = (own.0, other.0);
+    let one = |x: [u8; 3], y: [u8; 3]| match (Msf::from_bcd(x), Msf::from_bcd(y)) {
+        (Ok(x), Ok(y)) => x.frames().abs_diff(y.frames()) == 1 || (x == y && a[1] == 0),
+        _ => false,
+    };
+    a[..3] == b[..3]
+        && a[6] == b[6]
+        && one([a[3], a[4], a[5]], [b[3], b[4], b[5]])
+        && (one([a[7], a[8], a[9]], [b[7], b[8], b[9]]) || (a[1] == 0 && a[7..10] == b[7..10]))
+}
+
 fn hex(b: &[u8]) -> String {
     b.iter()
         .map(|x| format!("{x:02X}"))
@@ -230,8 +244,37 @@ pub fn repair_file(
             let prev = img.record(lba - 1).map_err(io_err(input))?;
             let next = img.record(lba + 1).map_err(io_err(input))?;
             let pq = |r: &Option<Vec<u8>>| r.as_ref().and_then(|r| img.q_of(r));
-            match (pq(&prev), pq(&next)) {
-                (Some((_, a, pol)), Some((_, b, _))) => match interpolate(&a, &b) {
+            let own = {
+                let sub = &rec[SECTOR_SIZE..];
+                let mut d = [0u8; 10];
+                match shape.image_type {
+                    ImageType::PqOnly => d.copy_from_slice(&sub[..10]),
+                    _ => d.copy_from_slice(
+                        &split_pw(sub.try_into().expect("96-byte sub")).0 .0[..10],
+                    ),
+                }
+                QFrame::from_data(d)
+            };
+            let (pa, pb) = (pq(&prev), pq(&next));
+            let guess = match (&pa, &pb) {
+                (Some((_, a, _)), Some((_, b, _))) => interpolate(a, b),
+                _ => None,
+            }
+            .or_else(|| {
+                let fits = |n: &Option<(bool, QFrame, PqCrc)>| {
+                    n.as_ref().is_some_and(|(_, q, _)| adjacent(&own, q))
+                };
+                (kind == DefectKind::QCrc && (fits(&pa) || fits(&pb))).then_some(own)
+            });
+            let pol = pa
+                .as_ref()
+                .or(pb.as_ref())
+                .map_or(PqCrc::NonInverted, |n| n.2);
+            match (
+                guess.is_some() || pa.is_some() && pb.is_some(),
+                pa.is_some() || pb.is_some(),
+            ) {
+                (true, _) => match guess {
                     Some(q) => {
                         let old = &rec[SECTOR_SIZE..];
                         let old_q = match shape.image_type {
@@ -274,7 +317,7 @@ pub fn repair_file(
                 _ => kept.push(note(
                     lba,
                     kind,
-                    "a neighbouring Q frame is unreadable".into(),
+                    "neighbouring Q frames are unreadable".into(),
                 )),
             }
         }

@@ -69,18 +69,22 @@ pub fn run(args: ValidateArgs) -> Result<i32, CliError> {
         report.truncated |= report.defects.len() > n;
         report.defects.truncate(n);
     }
+    let mut text = String::new();
     if args.json {
         let mut v = serde_json::to_value(&report).expect("report serializes");
         if let Some(r) = &repaired {
             v["repair"] = serde_json::to_value(r).expect("repair serializes");
         }
-        println!("{}", serde_json::to_string_pretty(&v).expect("JSON"));
+        text = serde_json::to_string_pretty(&v).expect("JSON");
+        text.push('\n');
     } else {
-        print!("{}", report.summary(args.max_defects.unwrap_or(20)));
+        text.push_str(&report.summary(args.max_defects.unwrap_or(20)));
         if let Some(r) = &repaired {
-            print!("{r}");
+            text.push_str(&r.to_string());
         }
     }
+    // a closed pipe (`| head`) is not an error of the validation
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
     Ok(if report.is_clean() {
         EXIT_OK
     } else {
