@@ -71,9 +71,19 @@ impl SuiteReport {
 
     /// The readable table.
     pub fn table(&self) -> String {
-        let width = self.results.iter().map(|r| r.name.len()).max().unwrap_or(8).max(8);
+        let width = self
+            .results
+            .iter()
+            .map(|r| r.name.len())
+            .max()
+            .unwrap_or(8)
+            .max(8);
         let mut out = String::new();
-        let _ = writeln!(out, "{:<width$}  {:<6}  {:>8}  detail", "scenario", "result", "time");
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:<6}  {:>8}  detail",
+            "scenario", "result", "time"
+        );
         for r in &self.results {
             let verdict = match r.verdict {
                 Verdict::Pass => "pass",

@@ -187,9 +187,11 @@ impl Expect {
     /// The expected HRESULT, if the scenario expects an error.
     pub fn hresult(&self) -> Option<u32> {
         match self {
-            Expect::Error { hresult, .. } => {
-                u32::from_str_radix(hresult.trim_start_matches("0x").trim_start_matches("0X"), 16).ok()
-            }
+            Expect::Error { hresult, .. } => u32::from_str_radix(
+                hresult.trim_start_matches("0x").trim_start_matches("0X"),
+                16,
+            )
+            .ok(),
             Expect::Success { .. } => None,
         }
     }
@@ -209,7 +211,10 @@ impl Scenario {
         }
         if let Expect::Error { hresult, .. } = &s.expect {
             if s.expect.hresult().is_none() {
-                return Err(format!("{}: expect.hresult '{hresult}' is not a hex HRESULT", path.display()));
+                return Err(format!(
+                    "{}: expect.hresult '{hresult}' is not a hex HRESULT",
+                    path.display()
+                ));
             }
         }
         Ok(s)
@@ -251,6 +256,8 @@ mod tests {
         std::fs::write(&p, r#"{"summary": "s", "disc": {"layout": "a"}, "expect": {"outcome": "success"}, "colour": 1}"#).unwrap();
         assert!(Scenario::load(&p).unwrap_err().contains("colour"));
         std::fs::write(&p, r#"{"summary": "s", "disc": {"layout": "a"}, "expect": {"outcome": "error", "hresult": "zz", "name": "n"}}"#).unwrap();
-        assert!(Scenario::load(&p).unwrap_err().contains("not a hex HRESULT"));
+        assert!(Scenario::load(&p)
+            .unwrap_err()
+            .contains("not a hex HRESULT"));
     }
 }
