@@ -223,27 +223,32 @@ impl SectorStore {
 
     /// Stores `sectors` (a multiple of 2448 bytes) from `lba` on.
     pub fn write(&mut self, lba: Lba, sectors: &[u8]) -> io::Result<()> {
-        let n = (sectors.len() / SLOT_LEN) as Lba;
-        if n == 0 {
-            return Ok(());
-        }
+        let n = sectors.len() / SLOT_LEN;
+        let slots = self.reserve(lba, n)?;
+        slots.copy_from_slice(&sectors[..n * SLOT_LEN]);
+        Ok(())
+    }
+
+    /// Reserves `n` slots from `lba` on in the write-behind buffer and
+    /// returns them to be filled in place (no intermediate copy); they
+    /// count as written.
+    pub fn reserve(&mut self, lba: Lba, n: usize) -> io::Result<&mut [u8]> {
         let pending_end = self.pending_lba + (self.pending.len() / SLOT_LEN) as Lba;
+        if self.pending.len() >= FLUSH_AT || (!self.pending.is_empty() && lba != pending_end) {
+            self.flush()?;
+        }
         if self.pending.is_empty() {
             self.pending_lba = lba;
-        } else if lba != pending_end {
-            self.flush()?;
-            self.pending_lba = lba;
         }
-        self.pending
-            .extend_from_slice(&sectors[..n as usize * SLOT_LEN]);
-        match self.written.last_mut() {
-            Some(r) if r.end == lba => r.end += n,
-            _ => self.written.push(lba..lba + n),
+        if n > 0 {
+            match self.written.last_mut() {
+                Some(r) if r.end == lba => r.end += n as Lba,
+                _ => self.written.push(lba..lba + n as Lba),
+            }
         }
-        if self.pending.len() >= FLUSH_AT {
-            self.flush()?;
-        }
-        Ok(())
+        let at = self.pending.len();
+        self.pending.resize(at + n * SLOT_LEN, 0);
+        Ok(&mut self.pending[at..])
     }
 
     /// Writes the write-behind buffer to the file.

@@ -187,32 +187,42 @@ impl Emulator {
         };
         let n = sizes.len();
         let mut found = Vec::new();
-        s.scratch.resize(n * SLOT_LEN, 0);
-        let mut at = 0;
-        for (i, &size) in sizes.iter().enumerate() {
-            let block = &bytes[at..at + size];
-            let out = &mut s.scratch[i * SLOT_LEN..(i + 1) * SLOT_LEN];
-            let l = lba + i as Lba;
-            if s.write_type == 3 {
-                let (p, q) = raw::convert_block(s.dbt, block, &mut s.interleaver, out);
-                let crc_ok = if s.dbt == 1 {
-                    raw::pq16_crc_ok(block)
-                } else {
-                    q.crc_ok()
-                };
-                s.analyzer.sector(l, p, &q, crc_ok, &mut found);
-            } else if let Some(cue) = &self.cue {
-                cue.sector(l, block, &mut s.interleaver, out);
+        let mut scratch = std::mem::take(&mut s.scratch);
+        let mut result = Ok(());
+        let slots: &mut [u8] = match &mut self.media.sectors {
+            Sectors::Store(st) if !s.test => match st.reserve(lba, n) {
+                Ok(slots) => slots,
+                Err(e) => {
+                    result = Err(io_error(e));
+                    &mut []
+                }
+            },
+            _ => {
+                scratch.resize(n * SLOT_LEN, 0);
+                &mut scratch[..]
             }
-            at += size;
-        }
-        let result = if s.test {
-            Ok(())
-        } else if let Sectors::Store(st) = &mut self.media.sectors {
-            st.write(lba, &s.scratch[..n * SLOT_LEN]).map_err(io_error)
-        } else {
-            Ok(())
         };
+        if slots.len() == n * SLOT_LEN {
+            let mut at = 0;
+            for (i, &size) in sizes.iter().enumerate() {
+                let block = &bytes[at..at + size];
+                let out = &mut slots[i * SLOT_LEN..(i + 1) * SLOT_LEN];
+                let l = lba + i as Lba;
+                if s.write_type == 3 {
+                    let (p, q) = raw::convert_block(s.dbt, block, &mut s.interleaver, out);
+                    let crc_ok = if s.dbt == 1 {
+                        raw::pq16_crc_ok(block)
+                    } else {
+                        q.crc_ok()
+                    };
+                    s.analyzer.sector(l, p, &q, crc_ok, &mut found);
+                } else if let Some(cue) = &self.cue {
+                    cue.sector(l, block, &mut s.interleaver, out);
+                }
+                at += size;
+            }
+        }
+        s.scratch = scratch;
         s.next_lba = lba + n as Lba;
         if !s.test {
             self.media.written_end = s.next_lba;
