@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 mod create;
+mod disc;
 mod input;
 mod toc;
 
@@ -79,6 +80,8 @@ enum Command {
     Create(create::CreateArgs),
     /// Print the table of contents a layout will produce.
     Toc(toc::TocArgs),
+    /// Inspect a burned .rcd disc: toc, info, dump, export.
+    Disc(disc::DiscArgs),
     /// Check a raw image sector by sector (not implemented yet).
     Validate {
         /// The image to check.
@@ -100,6 +103,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
     match cli.command {
         Command::Create(args) => create::run(args),
         Command::Toc(args) => toc::run(args),
+        Command::Disc(args) => disc::run(args),
         Command::Validate { .. } => not_yet("validate", "the image validation issue"),
         Command::Burn { .. } => not_yet("burn", "the DAO writer issue"),
         Command::Devices => not_yet("devices", "the DAO writer issue"),
