@@ -14,9 +14,10 @@ use crate::layout::Layout;
 pub struct LoadedLayout {
     /// The disc layout (call [`Layout::plan`] to place it).
     pub layout: Layout,
-    /// Requested image type (`raw`, `cooked` or `pq`; JSON only).
-    pub image_type: Option<String>,
-    /// Requested `DisableGaplessAudio` setting (JSON only).
+    /// Requested image type (JSON only).
+    pub image_type: Option<crate::image::ImageType>,
+    /// Requested `DisableGaplessAudio` setting (JSON only; already applied
+    /// to `layout`).
     pub disable_gapless: Option<bool>,
     /// Things the reader accepted but the user should know about
     /// (case-insensitive file matches, truncated data files, ignored flags).

@@ -47,21 +47,13 @@ use serde::Deserialize;
 
 use super::common::{FileResolver, FsResolver, LoadedLayout};
 use crate::error::{Error, Result};
+use crate::image::ImageType;
 use crate::layout::{
     bytes_per_sector, Content, CopySetting, Encoding, Isrc, Layout, Mcn, Segment, SourceInfo,
     Track, TrackFlags, DEFAULT_LEADOUT_LIMIT,
 };
 use crate::msf::{Lba, PREGAP_SECTORS};
 use crate::sector::SectorType;
-
-/// Image type requested by a layout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum ImageType {
-    Raw,
-    Cooked,
-    Pq,
-}
 
 fn one() -> u8 {
     1
@@ -337,15 +329,11 @@ pub fn parse_json(
         disc_type: None,
     };
     let mut out = LoadedLayout::new(layout, warnings);
-    out.image_type = doc.image_type.map(|t| {
-        match t {
-            ImageType::Raw => "raw",
-            ImageType::Cooked => "cooked",
-            ImageType::Pq => "pq",
-        }
-        .to_string()
-    });
+    out.image_type = doc.image_type;
     out.disable_gapless = doc.disable_gapless;
+    if doc.disable_gapless == Some(true) {
+        out.layout.disable_gapless_audio();
+    }
     Ok(out)
 }
 
@@ -390,7 +378,7 @@ mod tests {
             ],
         )
         .unwrap();
-        assert_eq!(l.image_type.as_deref(), Some("pq"));
+        assert_eq!(l.image_type, Some(crate::image::ImageType::PqOnly));
         assert_eq!(l.disable_gapless, Some(true));
         assert_eq!(l.layout.leadout_limit, 400_000);
         let t = l.layout.plan().unwrap().toc();
@@ -404,8 +392,11 @@ mod tests {
         assert_eq!(t.tracks[1].indexes[2].lba, 775);
         assert_eq!(t.tracks[2].start_lba, 675 + 600 + 75);
         assert_eq!(t.tracks[2].control, 0);
-        assert_eq!(t.tracks[3].start_lba, 1350 + 375);
-        assert_eq!(t.leadout_lba, 1725 + 300);
+        // disable_gapless inserts 150 silent sectors before the last track,
+        // the only one after the first without a pregap.
+        assert_eq!(t.tracks[3].start_lba, 1350 + 375 + 150);
+        assert_eq!(t.tracks[3].indexes[0].lba, 1350 + 375);
+        assert_eq!(t.leadout_lba, 1875 + 300);
         assert_eq!(l.layout.sources.len(), 3, "a.raw is shared");
         assert_eq!(
             l.layout.tracks[1].segments[1].content,

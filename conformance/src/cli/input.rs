@@ -23,19 +23,9 @@ pub struct Input {
 /// Loads `path` (`.cue`, `.toc` or `.json`).
 pub fn load(path: &Path) -> Result<Input, CliError> {
     let loaded = rawcd::formats::load(path)?;
-    let image_type = loaded
-        .image_type
-        .as_deref()
-        .map(str::parse::<ImageType>)
-        .transpose()
-        .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
-    let mut layout = loaded.layout;
-    if loaded.disable_gapless == Some(true) {
-        layout.disable_gapless_audio();
-    }
     Ok(Input {
-        layout,
-        image_type,
+        layout: loaded.layout,
+        image_type: loaded.image_type,
         warnings: loaded.warnings,
     })
 }

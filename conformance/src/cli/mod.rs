@@ -8,8 +8,10 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 mod create;
+mod disc;
 mod input;
 mod toc;
+mod validate;
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
@@ -79,11 +81,10 @@ enum Command {
     Create(create::CreateArgs),
     /// Print the table of contents a layout will produce.
     Toc(toc::TocArgs),
-    /// Check a raw image sector by sector (not implemented yet).
-    Validate {
-        /// The image to check.
-        image: PathBuf,
-    },
+    /// Inspect a burned .rcd disc: toc, info, dump, export.
+    Disc(disc::DiscArgs),
+    /// Check a raw image sector by sector: exit 0 clean, 1 defects, 2 unreadable.
+    Validate(validate::ValidateArgs),
     /// Write an image Disc-At-Once to a recorder (not implemented yet).
     Burn {
         /// The image or layout to burn.
@@ -100,7 +101,8 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
     match cli.command {
         Command::Create(args) => create::run(args),
         Command::Toc(args) => toc::run(args),
-        Command::Validate { .. } => not_yet("validate", "the image validation issue"),
+        Command::Disc(args) => disc::run(args),
+        Command::Validate(args) => validate::run(args),
         Command::Burn { .. } => not_yet("burn", "the DAO writer issue"),
         Command::Devices => not_yet("devices", "the DAO writer issue"),
         Command::Conformance => not_yet("conformance", "the conformance issue"),

@@ -1,0 +1,93 @@
+//! `rawcd validate IMAGE`: check a raw image sector by sector.
+//!
+//! Exit codes: 0 clean, 1 defects found, 2 the input cannot be read (missing
+//! file, truncated, wrong size).
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use rawcd::image::ImageType;
+use rawcd::validate::{self, repair, Media, Options};
+use rawcd::{Lba, Msf};
+
+use super::{CliError, EXIT_DEFECTS, EXIT_OK};
+
+/// Arguments of `rawcd validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The image to check (IMAPI DAO-96: raw/cooked 2448 or PQ 2368 bytes per sector).
+    image: PathBuf,
+    /// Sub-channel format; detected from size and content when omitted.
+    #[arg(long = "type", value_name = "raw|cooked|pq")]
+    image_type: Option<ImageType>,
+    /// Address of the first image sector (default 95:00:00).
+    #[arg(long, value_name = "MSF")]
+    start: Option<Msf>,
+    /// Media the disc must fit: cdr74, cdr80, cdr90 or cdr99.
+    #[arg(long, value_name = "KIND")]
+    media: Option<Media>,
+    /// Last possible start of the lead-out (LBA); overrides --media.
+    #[arg(long, value_name = "LBA", allow_negative_numbers = true)]
+    leadout_limit: Option<Lba>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// List at most N defects (all are still counted by kind).
+    #[arg(long, value_name = "N")]
+    max_defects: Option<usize>,
+    /// Write a repaired copy to OUT (Q CRC/position and EDC/ECC regenerated where only those were wrong).
+    #[arg(long, requires = "output")]
+    repair: bool,
+    /// Output of --repair.
+    #[arg(short, long, value_name = "OUT", requires = "repair")]
+    output: Option<PathBuf>,
+}
+
+/// Runs `rawcd validate`.
+pub fn run(args: ValidateArgs) -> Result<i32, CliError> {
+    let mut opts = Options {
+        image_type: args.image_type,
+        start: args.start,
+        media: args.media,
+        leadout_limit: args.leadout_limit,
+        max_defects: args.max_defects,
+        toc: None,
+    };
+    if args.repair {
+        // repair needs every defect listed
+        opts.max_defects = None;
+    }
+    let mut report = validate::validate_file(&args.image, &opts).map_err(CliError::input)?;
+    let repaired = match (&args.output, args.repair) {
+        (Some(out), true) => {
+            Some(repair::repair_file(&args.image, out, &report, &opts).map_err(CliError::input)?)
+        }
+        _ => None,
+    };
+    if let Some(n) = args.max_defects {
+        report.truncated |= report.defects.len() > n;
+        report.defects.truncate(n);
+    }
+    let mut text = String::new();
+    if args.json {
+        let mut v = serde_json::to_value(&report).expect("report serializes");
+        if let Some(r) = &repaired {
+            v["repair"] = serde_json::to_value(r).expect("repair serializes");
+        }
+        text = serde_json::to_string_pretty(&v).expect("JSON");
+        text.push('\n');
+    } else {
+        text.push_str(&report.summary(args.max_defects.unwrap_or(20)));
+        if let Some(r) = &repaired {
+            text.push_str(&r.to_string());
+        }
+    }
+    // a closed pipe (`| head`) is not an error of the validation
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
+    Ok(if report.is_clean() {
+        EXIT_OK
+    } else {
+        EXIT_DEFECTS
+    })
+}
