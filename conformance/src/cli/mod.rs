@@ -3,11 +3,12 @@
 //! failure.
 
 use std::fmt;
-use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod burn;
 mod create;
+mod devices;
 mod disc;
 mod input;
 mod toc;
@@ -85,13 +86,10 @@ enum Command {
     Disc(disc::DiscArgs),
     /// Check a raw image sector by sector: exit 0 clean, 1 defects, 2 unreadable.
     Validate(validate::ValidateArgs),
-    /// Write an image Disc-At-Once to a recorder (not implemented yet).
-    Burn {
-        /// The image or layout to burn.
-        image: PathBuf,
-    },
-    /// List recorders (not implemented yet).
-    Devices,
+    /// Write an image Disc-At-Once to a recorder (or the virtual one).
+    Burn(burn::BurnArgs),
+    /// List recorders (and the built-in emulated profiles).
+    Devices(devices::DevicesArgs),
     /// Run the conformance suite (not implemented yet).
     Conformance,
 }
@@ -103,8 +101,8 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Toc(args) => toc::run(args),
         Command::Disc(args) => disc::run(args),
         Command::Validate(args) => validate::run(args),
-        Command::Burn { .. } => not_yet("burn", "the DAO writer issue"),
-        Command::Devices => not_yet("devices", "the DAO writer issue"),
+        Command::Burn(args) => burn::run(args),
+        Command::Devices(args) => devices::run(args),
         Command::Conformance => not_yet("conformance", "the conformance issue"),
     }
 }
