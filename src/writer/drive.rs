@@ -285,8 +285,17 @@ impl<T: Transport> DiscFormat2RawCd<T> {
             34,
             polls,
         )?;
-        DiscInformation::parse(&data)
-            .map_err(|e| Error::invalid_response(format!("READ DISC INFORMATION: {e}")))
+        let info = DiscInformation::parse(&data)
+            .map_err(|e| Error::invalid_response(format!("READ DISC INFORMATION: {e}")))?;
+        // We asked for data type 000b (standard disc information); any other
+        // type in the answer is garbage, not a disc state to act on.
+        if info.data_type != 0 {
+            return Err(Error::invalid_response(format!(
+                "READ DISC INFORMATION answered data type {}, not the standard disc information (0) that was asked for",
+                info.data_type
+            )));
+        }
+        Ok(info)
     }
 
     fn read_atip(&mut self) -> Option<Atip> {
@@ -321,13 +330,13 @@ impl<T: Transport> DiscFormat2RawCd<T> {
                     })
             })
             .flatten();
-        let valid_leadout = |l: Lba| (1..=crate::msf::MAX_LBA).contains(&l);
+        let valid_leadout = |l: Lba| (1..=crate::msf::MAX_PROGRAM_LBA).contains(&l);
         let last_possible_leadout = disc
             .last_possible_lead_out_lba()
             .filter(|l| valid_leadout(*l))
             .or_else(|| {
                 blank
-                    .then(|| atip.map(|a| a.last_possible_lead_out.to_lba()))
+                    .then(|| atip.map(|a| a.last_possible_lead_out.to_program_lba()))
                     .flatten()
                     .filter(|l| valid_leadout(*l))
             });

@@ -7,6 +7,7 @@ use std::fmt;
 use clap::{Parser, Subcommand};
 
 mod burn;
+mod conformance;
 mod create;
 mod devices;
 mod disc;
@@ -17,7 +18,6 @@ mod validate;
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
 /// Exit code: defects found or scenarios failed.
-#[allow(dead_code)]
 pub const EXIT_DEFECTS: i32 = 1;
 /// Exit code: bad input or usage.
 pub const EXIT_BAD_INPUT: i32 = 2;
@@ -90,8 +90,8 @@ enum Command {
     Burn(burn::BurnArgs),
     /// List recorders (and the built-in emulated profiles).
     Devices(devices::DevicesArgs),
-    /// Run the conformance suite (not implemented yet).
-    Conformance,
+    /// Run the conformance scenario suite (on the virtual recorder unless --device is given).
+    Conformance(conformance::ConformanceArgs),
 }
 
 /// Runs a parsed command line; returns the exit code.
@@ -103,12 +103,6 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Validate(args) => validate::run(args),
         Command::Burn(args) => burn::run(args),
         Command::Devices(args) => devices::run(args),
-        Command::Conformance => not_yet("conformance", "the conformance issue"),
+        Command::Conformance(args) => conformance::run(args),
     }
-}
-
-fn not_yet(what: &str, issue: &str) -> Result<i32, CliError> {
-    Err(CliError::input(format!(
-        "'rawcd {what}' is not implemented yet (tracked in {issue})"
-    )))
 }
