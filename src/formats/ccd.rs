@@ -20,6 +20,9 @@ use nom::sequence::delimited;
 use nom::{IResult, Parser};
 
 use crate::error::{Error, Result};
+use crate::layout::{Isrc, Mcn, Toc, TocIndex, TocTrack};
+use crate::msf::{Lba, Msf};
+use crate::sector::SectorType;
 
 /// `[Disc]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -359,6 +362,187 @@ pub fn parse_ccd(text: &str, path: impl AsRef<Path>) -> Result<CloneCd> {
         ));
     }
     Ok(ccd)
+}
+
+impl CcdEntry {
+    /// The P address (`PMin:PSec:PFrame`) as a program-area LBA.
+    fn p_lba(&self, path: &Path) -> Result<Lba> {
+        Msf::new(self.pmin, self.psec, self.pframe)
+            .map(Msf::to_program_lba)
+            .map_err(|e| {
+                Error::parse(
+                    path,
+                    self.line,
+                    format!("[Entry {}] POINT {:02X}: {e}", self.number, self.point),
+                )
+            })
+    }
+}
+
+impl CloneCd {
+    /// The table of contents of session 1 as its `[Entry]` sections give it
+    /// (ADR 1 descriptors: POINT A0 first track and disc type, A1 last
+    /// track, A2 lead-out, 01..99 track starts and CONTROL). POINT and the
+    /// P fields are binary, as READ TOC format 2 returns them. `[TRACK n]`
+    /// sections add the data mode (`MODE=2` → mode 2, form by subheader),
+    /// the indexes and the ISRC; `[Disc] Catalog` the MCN. Errors name the
+    /// line of the offending entry.
+    pub fn to_toc(&self) -> Result<Toc> {
+        let path = self.path.as_path();
+        let whole = |m: String| Error::parse(path, 0, m);
+        let mut first = None;
+        let mut last = None;
+        let mut leadout = None;
+        let mut disc_type = 0;
+        let mut starts: BTreeMap<u8, (Lba, u8, usize)> = BTreeMap::new();
+        for e in &self.entries {
+            // session 1 (a missing Session= reads as 0), mode-1 descriptors
+            if e.session > 1 || e.adr > 1 {
+                continue;
+            }
+            let at = |m: String| Error::parse(path, e.line, m);
+            match e.point {
+                0xA0 => {
+                    first = Some((e.pmin, e.line));
+                    disc_type = u8::try_from(e.psec).unwrap_or(0);
+                }
+                0xA1 => last = Some((e.pmin, e.line)),
+                0xA2 => leadout = Some(e.p_lba(path)?),
+                p @ 1..=99 => {
+                    let lba = e.p_lba(path)?;
+                    let control = (e.control & 0xF) as u8;
+                    if starts.insert(p as u8, (lba, control, e.line)).is_some() {
+                        return Err(at(format!("POINT {p:02X}: track {p} listed twice")));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let leadout = leadout
+            .ok_or_else(|| whole("no [Entry] with Point=0xa2 (lead-out) in session 1".into()))?;
+        let (&lo, _) = starts.first_key_value().ok_or_else(|| {
+            whole("no [Entry] with a track POINT (0x01..0x63) in session 1".into())
+        })?;
+        let (&hi, _) = starts.last_key_value().expect("not empty");
+        if starts.len() != usize::from(hi - lo) + 1 {
+            return Err(whole(format!(
+                "track entries {lo}..{hi} are not consecutive ({} entries)",
+                starts.len()
+            )));
+        }
+        for (what, got, want) in [
+            ("A0 (first track)", first, lo),
+            ("A1 (last track)", last, hi),
+        ] {
+            if let Some((n, line)) = got {
+                if n != u32::from(want) {
+                    return Err(Error::parse(
+                        path,
+                        line,
+                        format!("POINT {what} says {n}, the track entries say {want}"),
+                    ));
+                }
+            }
+        }
+        let mcn = match &self.disc.catalog {
+            Some(c) if !c.trim().is_empty() => {
+                Some(Mcn::parse(c).map_err(|m| whole(format!("[Disc] Catalog={c}: {m}")))?)
+            }
+            _ => None,
+        };
+        let list: Vec<(u8, (Lba, u8, usize))> = starts.into_iter().collect();
+        let mut tracks = Vec::with_capacity(list.len());
+        for (i, &(number, (start, control, line))) in list.iter().enumerate() {
+            let next = list.get(i + 1).map_or(leadout, |n| n.1 .0);
+            if next <= start {
+                return Err(Error::parse(
+                    path,
+                    line,
+                    format!(
+                        "track {number} starts at LBA {start}, not before {} at LBA {next}",
+                        if i + 1 < list.len() {
+                            "the next track"
+                        } else {
+                            "the lead-out"
+                        }
+                    ),
+                ));
+            }
+            let section = self.tracks.iter().find(|t| t.number == u32::from(number));
+            let sector_type = match (control & 0x4 != 0, section.and_then(|t| t.mode)) {
+                (false, _) => SectorType::Audio,
+                (true, Some(2)) => SectorType::Mode2Form1,
+                (true, _) => SectorType::Mode1,
+            };
+            let mut indexes = Vec::new();
+            if let Some(t) = section {
+                if let Some(&l) = t.indexes.get(&0) {
+                    if let Ok(l) = Lba::try_from(l) {
+                        if l < start {
+                            indexes.push(TocIndex { number: 0, lba: l });
+                        }
+                    }
+                }
+            }
+            indexes.push(TocIndex {
+                number: 1,
+                lba: start,
+            });
+            if let Some(t) = section {
+                for (&n, &l) in t.indexes.range(2..) {
+                    if let (Ok(n), Ok(l)) = (u8::try_from(n), Lba::try_from(l)) {
+                        if l > start && l < next {
+                            indexes.push(TocIndex { number: n, lba: l });
+                        }
+                    }
+                }
+            }
+            let isrc = match section.and_then(|t| t.isrc.as_deref()) {
+                Some(s) if !s.trim().is_empty() => Some(
+                    Isrc::parse(s).map_err(|m| whole(format!("[TRACK {number}] ISRC={s}: {m}")))?,
+                ),
+                _ => None,
+            };
+            tracks.push(TocTrack {
+                number,
+                control,
+                sector_type,
+                start_lba: start,
+                sector_count: u32::try_from(next - start).unwrap_or(0),
+                isrc,
+                indexes,
+            });
+        }
+        Ok(Toc {
+            first_track: lo,
+            last_track: hi,
+            leadout_lba: leadout,
+            mcn,
+            disc_type,
+            tracks,
+        })
+    }
+
+    /// The `.img` (main channel) and `.sub` (sub-channel) files beside the
+    /// control file: same name, other extension; a name that differs only
+    /// in case is accepted.
+    pub fn image_files(&self) -> Result<(PathBuf, PathBuf)> {
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        let stem = self
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let find = |ext: &str| {
+            super::common::resolve_file(dir, &format!("{stem}.{ext}")).map_err(|m| {
+                Error::InvalidArgument(format!(
+                    "{}: incomplete CloneCD image: {m}",
+                    self.path.display()
+                ))
+            })
+        };
+        Ok((find("img")?.0, find("sub")?.0))
+    }
 }
 
 #[cfg(test)]
