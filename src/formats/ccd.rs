@@ -587,6 +587,81 @@ mod tests {
         assert!(e.contains("negative"), "{e}");
     }
 
+    fn entry(n: u32, point: u32, control: u32, lba: i64) -> String {
+        let f = lba + 150;
+        format!(
+            "[Entry {n}]\nSession=1\nPoint=0x{point:02x}\nADR=0x01\nControl=0x{control:02x}\nPMin={}\nPSec={}\nPFrame={}\nPLBA={lba}\n",
+            f / 4500,
+            f / 75 % 60,
+            f % 75
+        )
+    }
+
+    #[test]
+    fn to_toc_reads_entries_and_track_sections() {
+        // 10 tracks: POINT 0x0a is track 10 (binary, as READ TOC format 2)
+        let mut text = String::from("[Disc]\nCatalog=0123456789012\n");
+        // A0: first track 1 (PMin), disc type 0x20 (PSec)
+        text += &entry(0, 0xA0, 4, 4350).replace("PSec=0\n", "PSec=32\n");
+        text += "[Entry 1]\nPoint=0xa1\nADR=1\nPMin=10\n";
+        text += &entry(2, 0xA2, 0, 5000);
+        for t in 1..=10u32 {
+            let control = if t == 1 { 4 } else { 2 };
+            text += &entry(2 + t, t, control, (t as i64 - 1) * 400);
+        }
+        text += "[TRACK 1]\nMODE=2\nINDEX 1=0\n[TRACK 2]\nMODE=0\nINDEX 0=250\nINDEX 1=400\nINDEX 2=500\nISRC=USRC17607839\n";
+        let toc = parse_ccd(&text, "t.ccd").unwrap().to_toc().unwrap();
+        assert_eq!((toc.first_track, toc.last_track), (1, 10));
+        assert_eq!(toc.leadout_lba, 5000);
+        assert_eq!(toc.disc_type, 0x20);
+        assert_eq!(toc.mcn.unwrap().to_string(), "0123456789012");
+        assert_eq!(toc.tracks.len(), 10);
+        assert_eq!(toc.tracks[0].sector_type, SectorType::Mode2Form1);
+        assert_eq!(toc.tracks[1].sector_type, SectorType::Audio);
+        assert_eq!(toc.tracks[9].number, 10);
+        assert_eq!(toc.tracks[9].start_lba, 3600);
+        assert_eq!(toc.tracks[9].sector_count, 1400);
+        let idx: Vec<(u8, Lba)> = toc.tracks[1]
+            .indexes
+            .iter()
+            .map(|i| (i.number, i.lba))
+            .collect();
+        assert_eq!(idx, vec![(0, 250), (1, 400), (2, 500)]);
+        assert_eq!(toc.tracks[1].isrc.unwrap().to_string(), "USRC17607839");
+    }
+
+    #[test]
+    fn to_toc_errors_name_the_entry_line() {
+        let two = format!("{}{}", entry(0, 0xA2, 0, 900), entry(1, 1, 0, 0));
+        assert!(parse_ccd(&two, "a.ccd").unwrap().to_toc().is_ok());
+        let e = parse_ccd(&entry(0, 1, 0, 0), "a.ccd")
+            .unwrap()
+            .to_toc()
+            .unwrap_err();
+        assert!(e.to_string().contains("0xa2"), "{e}");
+        let bad = two.replace("PSec=2\n", "PSec=61\n");
+        let e = parse_ccd(&bad, "a.ccd")
+            .unwrap()
+            .to_toc()
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("a.ccd:10:"), "{e}");
+        let late = format!("{}{}", entry(0, 0xA2, 0, 900), entry(1, 1, 0, 900));
+        let e = parse_ccd(&late, "a.ccd")
+            .unwrap()
+            .to_toc()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not before the lead-out"), "{e}");
+        let gap = format!("{two}{}", entry(2, 3, 0, 500));
+        let e = parse_ccd(&gap, "a.ccd")
+            .unwrap()
+            .to_toc()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not consecutive"), "{e}");
+    }
+
     proptest! {
         #[test]
         fn never_panics_on_random_text(s in "\\PC*") {
