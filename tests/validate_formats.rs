@@ -318,4 +318,29 @@ proptest! {
         std::fs::write(dir.path().join("r.sub"), sub).unwrap();
         let _ = validate_ccd(&ccd, &Options::default());
     }
+
+    /// Cue sheets over random bins with random sub-channel files never panic.
+    #[test]
+    fn random_cue_sets_never_panic(
+        mode in prop_oneof![Just("AUDIO"), Just("MODE1/2352"), Just("MODE1/2048"), Just("MODE2/2352")],
+        bin_len in 0usize..6000,
+        sub_len in prop::option::of(0usize..700),
+        seed in any::<u8>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let bin: Vec<u8> = (0..bin_len).map(|i| (i as u8).wrapping_mul(seed)).collect();
+        std::fs::write(dir.path().join("b.bin"), bin).unwrap();
+        let cue = dir.path().join("b.cue");
+        std::fs::write(
+            &cue,
+            format!("FILE \"b.bin\" BINARY\n  TRACK 01 {mode}\n    INDEX 01 00:00:00\n"),
+        )
+        .unwrap();
+        let sub = sub_len.map(|n| {
+            let p = dir.path().join("b.sub");
+            std::fs::write(&p, (0..n).map(|i| (i as u8) ^ seed).collect::<Vec<u8>>()).unwrap();
+            p
+        });
+        let _ = validate_description(&cue, sub.as_deref(), &Options::default());
+    }
 }
