@@ -321,13 +321,15 @@ impl<T: Transport> DiscFormat2RawCd<T> {
                     })
             })
             .flatten();
-        let valid_leadout = |l: Lba| (1..=crate::msf::MAX_LBA).contains(&l);
-        let last_possible_leadout = disc
-            .last_possible_lead_out_lba()
+        // Lead-out addresses are program-area times even past 90:00:00
+        // (99-minute discs): LBA = frames − 150, never the lead-in mapping.
+        let valid_leadout = |l: Lba| (1..=crate::msf::MAX_PROGRAM_LBA).contains(&l);
+        let program = |m: crate::msf::Msf| (m.minute != 0xff).then(|| m.frames() as Lba - 150);
+        let last_possible_leadout = program(disc.last_possible_lead_out)
             .filter(|l| valid_leadout(*l))
             .or_else(|| {
                 blank
-                    .then(|| atip.map(|a| a.last_possible_lead_out.to_lba()))
+                    .then(|| atip.and_then(|a| program(a.last_possible_lead_out)))
                     .flatten()
                     .filter(|l| valid_leadout(*l))
             });
