@@ -330,6 +330,8 @@ impl<T: Transport> DiscFormat2RawCd<T> {
                     })
             })
             .flatten();
+        // Lead-out addresses are program-area times even past 90:00:00
+        // (99-minute discs): never the lead-in mapping.
         let valid_leadout = |l: Lba| (1..=crate::msf::MAX_PROGRAM_LBA).contains(&l);
         let last_possible_leadout = disc
             .last_possible_lead_out_lba()
