@@ -70,7 +70,12 @@ impl From<rawcd::Error> for CliError {
 /// rawcd — raw Disc-At-Once CD images, the virtual recorder and its
 /// conformance suite.
 #[derive(Debug, Parser)]
-#[command(name = "rawcd", version, about, long_about = None)]
+#[command(
+    name = "rawcd",
+    version,
+    about = "Raw Disc-At-Once CD images: create, validate and burn them, on real recorders or the built-in virtual one",
+    long_about = None
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
