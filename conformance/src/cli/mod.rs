@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 mod create;
+mod disc;
 mod input;
 mod toc;
 mod validate;
@@ -80,6 +81,8 @@ enum Command {
     Create(create::CreateArgs),
     /// Print the table of contents a layout will produce.
     Toc(toc::TocArgs),
+    /// Inspect a burned .rcd disc: toc, info, dump, export.
+    Disc(disc::DiscArgs),
     /// Check a raw image sector by sector: exit 0 clean, 1 defects, 2 unreadable.
     Validate(validate::ValidateArgs),
     /// Write an image Disc-At-Once to a recorder (not implemented yet).
@@ -98,6 +101,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
     match cli.command {
         Command::Create(args) => create::run(args),
         Command::Toc(args) => toc::run(args),
+        Command::Disc(args) => disc::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Burn { .. } => not_yet("burn", "the DAO writer issue"),
         Command::Devices => not_yet("devices", "the DAO writer issue"),
