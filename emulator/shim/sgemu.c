@@ -599,8 +599,10 @@ static int do_sg_io(struct conn *c, sg_io_hdr_t *h) {
         x.dir = RCDW_DIR_NONE;
         break;
     default:
-        errno = EINVAL;
-        return -1;
+        if (x.len) {
+            errno = EINVAL;
+            return -1;
+        }
     }
     if (x.len == 0 || !h->dxferp)
         x.dir = RCDW_DIR_NONE;
