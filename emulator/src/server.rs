@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use rawcd::mmc::Command;
-use rawcd::transport::{opcode_name, DataPhase, Transport, TransportError};
+use rawcd::transport::{hex, opcode_name, DataPhase, Transport, TransportError};
 
 use crate::wire::{self, Reply, Request};
 use crate::Emulator;
@@ -359,6 +359,8 @@ fn command(shared: &Shared, req: &Request, data: &mut [u8]) -> (Reply, usize) {
     };
     let io = match req.dir {
         wire::DIR_IN => format!(" in={}", req.dxfer_len),
+        // Parameter lists (MODE SELECT, SEND CUE SHEET, SEND OPC…) in full.
+        wire::DIR_OUT if data.len() <= 256 => format!(" out={}", hex(data)),
         wire::DIR_OUT => format!(" out={}", req.dxfer_len),
         _ => String::new(),
     };
@@ -398,13 +400,7 @@ fn command(shared: &Shared, req: &Request, data: &mut [u8]) -> (Reply, usize) {
             format!("ERROR {e}")
         }
     };
-    st.log(format!(
-        "{} {summary}{io} -> {outcome_text}",
-        cdb.iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    ));
+    st.log(format!("{} {summary}{io} -> {outcome_text}", hex(cdb)));
     (reply, returned)
 }
 
