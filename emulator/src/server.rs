@@ -618,3 +618,131 @@ impl Transport for Client {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start() -> (tempfile::TempDir, PathBuf, ServerHandle) {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("s.sock");
+        let mut cfg = ServerConfig::new(&socket);
+        cfg.sysroot = Some(dir.path().join("root"));
+        let server = Server::bind(Emulator::builtin("default", "cdr80").unwrap(), cfg).unwrap();
+        let h = server.handle();
+        std::thread::spawn(move || server.serve());
+        (dir, socket, h)
+    }
+
+    #[test]
+    fn exclusive_opens_are_arbitrated_per_group() {
+        let (_d, sock, h) = start();
+        let sg = Client::open(&sock, wire::KIND_SG, 0o2 | O_EXCL).unwrap();
+        let busy = Client::open(&sock, wire::KIND_SG, 0o2).unwrap_err();
+        assert_eq!(busy.raw_os_error(), Some(EBUSY));
+        // The block nodes are another group; sr and scd share it.
+        let sr = Client::open(&sock, wire::KIND_SR, 0o2).unwrap();
+        let busy = Client::open(&sock, wire::KIND_SCD, 0o2 | O_EXCL).unwrap_err();
+        assert_eq!(busy.raw_os_error(), Some(EBUSY));
+        sg.close().unwrap();
+        Client::open(&sock, wire::KIND_SG, O_EXCL)
+            .unwrap()
+            .close()
+            .unwrap();
+        // A dropped connection releases its open too.
+        drop(sr);
+        let mut ok = false;
+        for _ in 0..100 {
+            if let Ok(c) = Client::open(&sock, wire::KIND_SR, O_EXCL) {
+                c.close().unwrap();
+                ok = true;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(ok, "the dropped sr open was released");
+        let t = h.transcript();
+        assert!(
+            t[0].starts_with("OPEN sg flags=0x82 (O_EXCL) -> ok"),
+            "{t:?}"
+        );
+        assert!(h.shutdown().is_some());
+    }
+
+    #[test]
+    fn commands_and_sense_cross_the_socket() {
+        let (d, sock, h) = start();
+        let mut c = Client::open(&sock, wire::KIND_SG, 0o2).unwrap();
+        let mut inq = [0u8; 36];
+        let o = c
+            .execute(
+                &[0x12, 0, 0, 0, 36, 0],
+                DataPhase::In(&mut inq),
+                Duration::from_secs(5),
+            )
+            .unwrap();
+        assert!(o.is_good());
+        assert_eq!(inq[0], 5);
+        assert_eq!(&inq[8..13], b"RAWCD");
+        // READ TOC on a blank disc: CHECK CONDITION with 18 sense bytes.
+        let (rep, data) = c
+            .exchange(
+                &[0x43, 0, 0, 0, 0, 0, 0, 0, 12, 0],
+                wire::DIR_IN,
+                &[],
+                12,
+                5000,
+            )
+            .unwrap();
+        assert_eq!(rep.status, 2);
+        assert_eq!(rep.driver_status, wire::DRIVER_SENSE);
+        assert_eq!(rep.sense_len, 18);
+        assert_eq!(rep.resid, 12);
+        assert!(data.is_empty());
+        // The fake tree the clients scan.
+        let root = d.path().join("root");
+        let dev = root.join("sys/bus/scsi/devices/9:0:0:0");
+        assert_eq!(std::fs::read_to_string(dev.join("type")).unwrap(), "5\n");
+        assert_eq!(
+            std::fs::read_to_string(dev.join("vendor")).unwrap(),
+            "RAWCD   \n"
+        );
+        assert!(dev.join("block/sr9").is_dir());
+        assert!(root.join("proc/sys/dev/cdrom/info").is_file());
+        drop(c);
+        let _ = h.shutdown();
+        // After shutdown nothing answers.
+        assert!(Client::open(&sock, wire::KIND_SG, 0).is_err());
+    }
+
+    #[test]
+    fn wire_headers_round_trip() {
+        let r = Request {
+            op: wire::OP_COMMAND,
+            kind: wire::KIND_SR,
+            cdb_len: 10,
+            dir: wire::DIR_OUT,
+            arg: 30_000,
+            dxfer_len: 63936,
+            pid: 42,
+            cdb: [0x2a; 16],
+        };
+        assert_eq!(Request::decode(&r.encode()), Some(r));
+        let mut p = Reply {
+            errno: 0,
+            status: 2,
+            sense_len: 18,
+            host_status: 0,
+            driver_status: 8,
+            resid: 4,
+            duration_ms: 1,
+            data_len: 8,
+            sense: [0; 32],
+        };
+        p.sense[0] = 0x70;
+        assert_eq!(Reply::decode(&p.encode()), Some(p));
+        let mut bad = r.encode();
+        bad[0] ^= 1;
+        assert_eq!(Request::decode(&bad), None);
+    }
+}
