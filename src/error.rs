@@ -4,7 +4,9 @@
 
 use std::path::PathBuf;
 
+use crate::mmc::{OpCode, Sense, SenseKey};
 use crate::msf::Lba;
+use crate::transport::{CommandOutcome, Status, TransportError};
 
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -175,6 +177,87 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// `E_IMAPI_REQUEST_CANCELLED`: the write was cancelled.
+    #[error("the write was cancelled{}", at.map(|l| format!(" before LBA {l}")).unwrap_or_default())]
+    RequestCancelled {
+        /// The next LBA that would have been written, if writing had started.
+        at: Option<Lba>,
+    },
+    /// `E_IMAPI_RECORDER_REQUIRED`: `write_media2` (or `set_write_speed`) without a recorder.
+    #[error("a recorder must be selected first")]
+    RecorderRequired,
+    /// A recorder condition decoded from sense data or from the transport
+    /// (`E_IMAPI_RECORDER_*`, `E_IMAPI_LOSS_OF_STREAMING`, Win32 codes).
+    #[error("{command}: {condition}{}{}", sense.map(|s| format!(" (sense {s})")).unwrap_or_default(), lba.map(|l| format!(" at LBA {l}")).unwrap_or_default())]
+    Recorder {
+        /// What the drive reported.
+        condition: RecorderCondition,
+        /// The command that failed (its name and summary).
+        command: String,
+        /// The sense triple, when the drive returned one.
+        sense: Option<Sense>,
+        /// The LBA involved, for READ/WRITE commands.
+        lba: Option<Lba>,
+    },
+    /// `E_IMAPI_DF2RAW_WRITE_IN_PROGRESS`: a write is running.
+    #[error("a write is in progress")]
+    WriteInProgress,
+    /// `E_IMAPI_DF2RAW_WRITE_NOT_IN_PROGRESS`: cancel without a running write.
+    #[error("no write is in progress")]
+    WriteNotInProgress,
+    /// `E_IMAPI_DF2RAW_MEDIA_IS_NOT_PREPARED`: `prepare_media` has not been called.
+    #[error("the media is not prepared (call prepare_media first)")]
+    MediaNotPrepared,
+    /// `E_IMAPI_DF2RAW_MEDIA_IS_PREPARED`: not allowed while the media is prepared.
+    #[error("the media is prepared (call release_media first)")]
+    MediaPrepared,
+    /// `E_IMAPI_DF2RAW_CLIENT_NAME_IS_NOT_VALID`.
+    #[error("client name {0:?} is not valid (1-63 characters of A-Z a-z 0-9 space . , : ; - _)")]
+    ClientNameNotValid(String),
+    /// `E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK`: the disc is not blank, or this
+    /// preparation was already used by a write.
+    #[error("the media is not blank: {0}")]
+    MediaNotBlank(String),
+    /// `E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED`: only blank CD-R/RW can be written raw.
+    #[error("the media is not supported: {0}")]
+    MediaNotSupported(String),
+    /// `E_IMAPI_DF2RAW_NOT_ENOUGH_SPACE`: the image's lead-out would start after the last possible start.
+    #[error("not enough space: the image's lead-out starts at LBA {leadout}, the disc's last possible lead-out start is LBA {limit}")]
+    NotEnoughSpace {
+        /// The image's lead-out start.
+        leadout: Lba,
+        /// `LastPossibleStartOfLeadout`.
+        limit: Lba,
+    },
+    /// `E_IMAPI_DF2RAW_NO_RECORDER_SPECIFIED`.
+    #[error("no recorder specified")]
+    NoRecorderSpecified,
+    /// `E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED`: stream size or shape invalid.
+    #[error("stream not supported: {0}")]
+    StreamNotSupported(String),
+    /// `E_IMAPI_DF2RAW_DATA_BLOCK_TYPE_NOT_SUPPORTED`: the drive refuses this sector type.
+    #[error("the recorder does not support data block type {0} (IMAPI sector type {0})")]
+    DataBlockTypeNotSupported(u32),
+    /// `E_IMAPI_DF2RAW_STREAM_LEADIN_TOO_SHORT`: the image starts after the disc's lead-in start.
+    #[error("the stream's lead-in is too short: it starts at LBA {stream_start}, the disc's lead-in starts at LBA {lead_in_start}")]
+    StreamLeadInTooShort {
+        /// LBA of the stream's first sector.
+        stream_start: Lba,
+        /// The media's lead-in start (`StartOfNextSession`).
+        lead_in_start: Lba,
+    },
+    /// `E_IMAPI_DF2RAW_RECORDER_NOT_SUPPORTED`: the drive cannot write raw DAO.
+    #[error("the recorder does not support raw Disc-At-Once writing: {0}")]
+    RecorderNotSupported(String),
+    /// `E_FAIL`: the image stream failed while being read for the burn.
+    #[error("reading the image stream at LBA {lba}: {source}")]
+    StreamRead {
+        /// LBA of the sector being read.
+        lba: Lba,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
     /// Any other IMAPI condition, with its HRESULT and a description.
     #[error("{message} (HRESULT 0x{code:08X})")]
     Imapi {
@@ -205,8 +288,40 @@ impl Error {
                 E_IMAPI_RAW_IMAGE_TRACK_INDEX_TOO_CLOSE_TO_OTHER_INDEX
             }
             Error::InvalidArgument(_) | Error::Layout(_) | Error::Parse { .. } => E_INVALIDARG,
-            Error::Io { .. } | Error::Source { .. } => E_FAIL,
+            Error::Io { .. } | Error::Source { .. } | Error::StreamRead { .. } => E_FAIL,
             Error::Imapi { code, .. } => *code,
+            // E_IMAPI_REQUEST_CANCELLED
+            Error::RequestCancelled { .. } => E_IMAPI_REQUEST_CANCELLED,
+            // E_IMAPI_RECORDER_REQUIRED
+            Error::RecorderRequired => E_IMAPI_RECORDER_REQUIRED,
+            // E_IMAPI_RECORDER_* / E_IMAPI_LOSS_OF_STREAMING / Win32
+            Error::Recorder { condition, .. } => condition.hresult(),
+            // E_IMAPI_DF2RAW_WRITE_IN_PROGRESS
+            Error::WriteInProgress => E_IMAPI_DF2RAW_WRITE_IN_PROGRESS,
+            // E_IMAPI_DF2RAW_WRITE_NOT_IN_PROGRESS
+            Error::WriteNotInProgress => E_IMAPI_DF2RAW_WRITE_NOT_IN_PROGRESS,
+            // E_IMAPI_DF2RAW_MEDIA_IS_NOT_PREPARED
+            Error::MediaNotPrepared => E_IMAPI_DF2RAW_MEDIA_IS_NOT_PREPARED,
+            // E_IMAPI_DF2RAW_MEDIA_IS_PREPARED
+            Error::MediaPrepared => E_IMAPI_DF2RAW_MEDIA_IS_PREPARED,
+            // E_IMAPI_DF2RAW_CLIENT_NAME_IS_NOT_VALID
+            Error::ClientNameNotValid(_) => E_IMAPI_DF2RAW_CLIENT_NAME_IS_NOT_VALID,
+            // E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK
+            Error::MediaNotBlank(_) => E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK,
+            // E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED
+            Error::MediaNotSupported(_) => E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED,
+            // E_IMAPI_DF2RAW_NOT_ENOUGH_SPACE
+            Error::NotEnoughSpace { .. } => E_IMAPI_DF2RAW_NOT_ENOUGH_SPACE,
+            // E_IMAPI_DF2RAW_NO_RECORDER_SPECIFIED
+            Error::NoRecorderSpecified => E_IMAPI_DF2RAW_NO_RECORDER_SPECIFIED,
+            // E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED
+            Error::StreamNotSupported(_) => E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED,
+            // E_IMAPI_DF2RAW_DATA_BLOCK_TYPE_NOT_SUPPORTED
+            Error::DataBlockTypeNotSupported(_) => E_IMAPI_DF2RAW_DATA_BLOCK_TYPE_NOT_SUPPORTED,
+            // E_IMAPI_DF2RAW_STREAM_LEADIN_TOO_SHORT
+            Error::StreamLeadInTooShort { .. } => E_IMAPI_DF2RAW_STREAM_LEADIN_TOO_SHORT,
+            // E_IMAPI_DF2RAW_RECORDER_NOT_SUPPORTED
+            Error::RecorderNotSupported(_) => E_IMAPI_DF2RAW_RECORDER_NOT_SUPPORTED,
         }
     }
 
@@ -224,6 +339,295 @@ impl Error {
             file: file.into(),
             line,
             message: message.into(),
+        }
+    }
+}
+
+/// A recorder condition (`E_IMAPI_RECORDER_*` and its neighbours), decoded
+/// from sense data by [`Error::from_sense`] after mmc.md §4.3, or from a
+/// transport failure by [`Error::from_transport`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum RecorderCondition {
+    /// 0xC0AA0201: the drive reports the mode page as unsupported (MODE SENSE 5/24/00).
+    NoSuchModePage,
+    /// 0xC0AA0202: no disc (2/3A/xx).
+    MediaNoMedia,
+    /// 0xC0AA0203: medium incompatible or unusable (x/30/xx, 3/73/02).
+    MediaIncompatible,
+    /// 0xC0AA0204: disc upside down (3/06/00, rawcd's documented choice).
+    MediaUpsideDown,
+    /// 0xC0AA0205: becoming ready (2/04/01, 2/04/00, unit attentions that outlived their retries).
+    MediaBecomingReady,
+    /// 0xC0AA0206: format in progress (2/04/04).
+    MediaFormatInProgress,
+    /// 0xC0AA0207: a long operation is running (2/04/07, 2/04/08, BUSY status).
+    MediaBusy,
+    /// 0xC0AA0208: mode parameters refused (MODE SELECT 5/26/xx, 5/1A/00).
+    InvalidModeParameters,
+    /// 0xC0AA0209: write protected (7/27/xx).
+    MediaWriteProtected,
+    /// 0xC0AA020A: the drive lacks a feature (not produced from sense).
+    NoSuchFeature,
+    /// 0xC0AA020B: the feature is not current for this medium (not produced from sense).
+    FeatureIsNotCurrent,
+    /// 0xC0AA020C: GET CONFIGURATION refused with 5/20/00.
+    GetConfigurationNotSupported,
+    /// 0xC0AA020D: the command timed out (transport timeout, 4/08/xx, B/47/xx).
+    CommandTimeout,
+    /// 0xC0AA020E: DVD structure absent (never on CD; kept for completeness).
+    DvdStructureNotPresent,
+    /// 0xC0AA020F: the medium's speed does not suit the drive (OPC 3/73/03).
+    MediaSpeedMismatch,
+    /// 0xC0AA0210: another application holds the drive (EBUSY, RESERVATION CONFLICT).
+    Locked,
+    /// 0xC0AA0211: the recorder refused the client name (not produced from sense).
+    ClientNameIsNotValid,
+    /// 0xC0AA0212: medium not formatted (x/30/10).
+    MediaNotFormatted,
+    /// 0xC0AA02FF: the drive answered with unusable data or status.
+    InvalidResponseFromDevice,
+    /// 0xC0AA0300: buffer underrun (x/0C/09; 5/21/02 mid-stream).
+    LossOfStreaming,
+    /// 0xC0AA0301: unexpected response of the write engine (5/2C/00, 5/20/00, 5/24/00…).
+    UnexpectedResponseFromDevice,
+    /// E_FAIL: write, OPC, fixation or hardware failure (3/0C/xx, 3/72/xx, 3/73/xx, 4/xx/xx).
+    WriteFailed,
+    /// 0x80070006: the device handle is no longer valid.
+    InvalidHandle,
+    /// 0x80070037: the device went away.
+    DeviceGone,
+    /// 0x80070005: the OS refused access to the device.
+    AccessDenied,
+}
+
+impl RecorderCondition {
+    /// The HRESULT IMAPI reports for this condition.
+    pub fn hresult(self) -> u32 {
+        use hresult::*;
+        match self {
+            RecorderCondition::NoSuchModePage => E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE,
+            RecorderCondition::MediaNoMedia => E_IMAPI_RECORDER_MEDIA_NO_MEDIA,
+            RecorderCondition::MediaIncompatible => E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE,
+            RecorderCondition::MediaUpsideDown => E_IMAPI_RECORDER_MEDIA_UPSIDE_DOWN,
+            RecorderCondition::MediaBecomingReady => E_IMAPI_RECORDER_MEDIA_BECOMING_READY,
+            RecorderCondition::MediaFormatInProgress => E_IMAPI_RECORDER_MEDIA_FORMAT_IN_PROGRESS,
+            RecorderCondition::MediaBusy => E_IMAPI_RECORDER_MEDIA_BUSY,
+            RecorderCondition::InvalidModeParameters => E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS,
+            RecorderCondition::MediaWriteProtected => E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED,
+            RecorderCondition::NoSuchFeature => E_IMAPI_RECORDER_NO_SUCH_FEATURE,
+            RecorderCondition::FeatureIsNotCurrent => E_IMAPI_RECORDER_FEATURE_IS_NOT_CURRENT,
+            RecorderCondition::GetConfigurationNotSupported => {
+                E_IMAPI_RECORDER_GET_CONFIGURATION_NOT_SUPPORTED
+            }
+            RecorderCondition::CommandTimeout => E_IMAPI_RECORDER_COMMAND_TIMEOUT,
+            RecorderCondition::DvdStructureNotPresent => E_IMAPI_RECORDER_DVD_STRUCTURE_NOT_PRESENT,
+            RecorderCondition::MediaSpeedMismatch => E_IMAPI_RECORDER_MEDIA_SPEED_MISMATCH,
+            RecorderCondition::Locked => E_IMAPI_RECORDER_LOCKED,
+            RecorderCondition::ClientNameIsNotValid => E_IMAPI_RECORDER_CLIENT_NAME_IS_NOT_VALID,
+            RecorderCondition::MediaNotFormatted => E_IMAPI_RECORDER_MEDIA_NOT_FORMATTED,
+            RecorderCondition::InvalidResponseFromDevice => {
+                E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE
+            }
+            RecorderCondition::LossOfStreaming => E_IMAPI_LOSS_OF_STREAMING,
+            RecorderCondition::UnexpectedResponseFromDevice => {
+                E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE
+            }
+            RecorderCondition::WriteFailed => E_FAIL,
+            RecorderCondition::InvalidHandle => E_INVALID_HANDLE,
+            RecorderCondition::DeviceGone => E_DEV_NOT_EXIST,
+            RecorderCondition::AccessDenied => E_ACCESSDENIED,
+        }
+    }
+
+    /// Short description.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RecorderCondition::NoSuchModePage => "mode page not supported",
+            RecorderCondition::MediaNoMedia => "no disc in the drive",
+            RecorderCondition::MediaIncompatible => "medium incompatible or unusable",
+            RecorderCondition::MediaUpsideDown => "disc upside down",
+            RecorderCondition::MediaBecomingReady => "drive becoming ready",
+            RecorderCondition::MediaFormatInProgress => "format in progress",
+            RecorderCondition::MediaBusy => "drive busy with a long operation",
+            RecorderCondition::InvalidModeParameters => "mode parameters refused",
+            RecorderCondition::MediaWriteProtected => "medium write protected",
+            RecorderCondition::NoSuchFeature => "feature not supported",
+            RecorderCondition::FeatureIsNotCurrent => "feature not current",
+            RecorderCondition::GetConfigurationNotSupported => "GET CONFIGURATION not supported",
+            RecorderCondition::CommandTimeout => "command timed out",
+            RecorderCondition::DvdStructureNotPresent => "DVD structure not present",
+            RecorderCondition::MediaSpeedMismatch => "media speed does not suit the drive",
+            RecorderCondition::Locked => "recorder locked by another application",
+            RecorderCondition::ClientNameIsNotValid => "client name not valid",
+            RecorderCondition::MediaNotFormatted => "medium not formatted",
+            RecorderCondition::InvalidResponseFromDevice => "invalid response from the drive",
+            RecorderCondition::LossOfStreaming => "loss of streaming (buffer underrun)",
+            RecorderCondition::UnexpectedResponseFromDevice => "unexpected response from the drive",
+            RecorderCondition::WriteFailed => "write failure",
+            RecorderCondition::InvalidHandle => "device handle invalid",
+            RecorderCondition::DeviceGone => "device removed",
+            RecorderCondition::AccessDenied => "access to the device denied",
+        }
+    }
+}
+
+impl std::fmt::Display for RecorderCondition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// What a sense triple means for the command `op` that received it — the
+/// one classification of mmc.md §4.3 (one arm per table row). `Err` holds a
+/// raw-writer error (`MEDIA_IS_NOT_BLANK`, `NOT_ENOUGH_SPACE`) rather than a
+/// recorder condition.
+pub fn classify_sense(op: OpCode, sense: Sense) -> Result<RecorderCondition, Error> {
+    use RecorderCondition::*;
+    use SenseKey::*;
+    let (key, asc, ascq) = (sense.key, sense.asc, sense.ascq);
+    Ok(match (key, asc, ascq) {
+        // no medium (2/3A/00, 3A/01 tray closed, 3A/02 tray open)
+        (_, 0x3a, _) => MediaNoMedia,
+        // becoming ready, or not ready with no reportable cause
+        (NotReady, 0x04, 0x00 | 0x01) => MediaBecomingReady,
+        // format in progress
+        (NotReady, 0x04, 0x04) => MediaFormatInProgress,
+        // operation in progress / long write in progress
+        (NotReady, 0x04, 0x07 | 0x08) => MediaBusy,
+        // other NOT READY causes
+        (NotReady, 0x04, _) => MediaBecomingReady,
+        // write protected (27/00 any, 27/01 hardware, 27/02 software)
+        (_, 0x27, _) => MediaWriteProtected,
+        // current session not fixated for append: raw needs a blank disc
+        (_, 0x30, 0x09) => {
+            return Err(Error::MediaNotBlank(format!("{op}: {sense}")));
+        }
+        // medium not formatted
+        (_, 0x30, 0x10) => MediaNotFormatted,
+        // incompatible medium / cannot read or write this format / app code mismatch
+        (_, 0x30, _) => MediaIncompatible,
+        // upside down: no focus, no reference position (rawcd's code, mmc.md §4.3)
+        (MediumError, 0x06, 0x00) => MediaUpsideDown,
+        // invalid opcode: GET CONFIGURATION unsupported, otherwise unexpected
+        (IllegalRequest, 0x20, _) if op == OpCode::GET_CONFIGURATION => {
+            GetConfigurationNotSupported
+        }
+        (IllegalRequest, 0x20, _) => UnexpectedResponseFromDevice,
+        // invalid field in CDB: an unsupported mode page for MODE SENSE
+        (IllegalRequest, 0x24, _) if op == OpCode::MODE_SENSE_10 => NoSuchModePage,
+        (IllegalRequest, 0x24, _) => UnexpectedResponseFromDevice,
+        // parameter list length error / invalid field in parameter list
+        (IllegalRequest, 0x1a | 0x26, _) if op == OpCode::MODE_SELECT_10 => InvalidModeParameters,
+        (IllegalRequest, 0x1a | 0x26, _) => UnexpectedResponseFromDevice,
+        // command sequence error
+        (IllegalRequest, 0x2c, _) => UnexpectedResponseFromDevice,
+        // LBA out of range / end of user area: the session does not fit
+        (IllegalRequest, 0x21, 0x00) | (IllegalRequest, 0x63, _) => {
+            return Err(Error::NotEnoughSpace {
+                leadout: sense_lba_unknown(),
+                limit: sense_lba_unknown(),
+            });
+        }
+        // invalid address for write mid-stream: the drive moved on (underrun)
+        (IllegalRequest, 0x21, 0x02) => LossOfStreaming,
+        // loss of streaming (3/0C/09, some drives 5/0C/09)
+        (MediumError | IllegalRequest, 0x0c, 0x09) => LossOfStreaming,
+        // write error family
+        (_, 0x0c, _) => WriteFailed,
+        // OPC failure: the medium does not calibrate at this speed
+        (MediumError, 0x73, 0x03) if op == OpCode::SEND_OPC_INFORMATION => MediaSpeedMismatch,
+        // power calibration area full: the disc is unusable
+        (MediumError, 0x73, 0x02) => MediaIncompatible,
+        // CD control / OPC / PMA errors, session fixation errors, TOC unreadable
+        (_, 0x73 | 0x72 | 0x57, _) => WriteFailed,
+        // communication failure / time-out (ATAPI) and aborted-command transport errors
+        (HardwareError, 0x08, _) | (AbortedCommand, 0x47, _) => CommandTimeout,
+        // other hardware errors, medium errors
+        (HardwareError | MediumError, _, _) => WriteFailed,
+        // unit attentions that outlived the retries: the medium changed under us
+        (UnitAttention, _, _) => MediaBecomingReady,
+        // medium removal prevented / load failed: not raw-writer conditions
+        (_, 0x53, _) => UnexpectedResponseFromDevice,
+        // everything else the drive should not have said
+        _ => UnexpectedResponseFromDevice,
+    })
+}
+
+/// Placeholder LBA for a NOT_ENOUGH_SPACE found from sense (the caller fills it in).
+fn sense_lba_unknown() -> Lba {
+    0
+}
+
+impl Error {
+    /// Classifies a failed command: CHECK CONDITION via [`classify_sense`],
+    /// other statuses as busy / locked / invalid response. `cdb` names the
+    /// command in the message and supplies its LBA.
+    pub fn from_sense(cdb: &[u8], outcome: &CommandOutcome) -> Error {
+        let op = OpCode(cdb.first().copied().unwrap_or(0));
+        let parsed = crate::mmc::Command::parse(cdb).ok();
+        let lba = parsed.as_ref().and_then(|c| c.lba_range()).map(|r| r.0);
+        let command = parsed
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| op.to_string());
+        let condition = match (outcome.status, outcome.sense) {
+            (Status::CheckCondition, Some(sense)) => match classify_sense(op, sense) {
+                Ok(c) => c,
+                Err(e) => return e,
+            },
+            (Status::Busy | Status::TaskSetFull, _) => RecorderCondition::MediaBusy,
+            (Status::ReservationConflict, _) => RecorderCondition::Locked,
+            _ => RecorderCondition::InvalidResponseFromDevice,
+        };
+        Error::Recorder {
+            condition,
+            command,
+            sense: outcome.sense,
+            lba,
+        }
+    }
+
+    /// Classifies a command that got no answer at all.
+    pub fn from_transport(cdb: &[u8], err: &TransportError) -> Error {
+        let condition = match err {
+            TransportError::Timeout => RecorderCondition::CommandTimeout,
+            TransportError::DeviceGone => RecorderCondition::DeviceGone,
+            TransportError::Locked => RecorderCondition::Locked,
+            TransportError::PermissionDenied(_) => RecorderCondition::AccessDenied,
+            TransportError::Host { .. } | TransportError::Io(_) => RecorderCondition::WriteFailed,
+            TransportError::InvalidRequest(_)
+            | TransportError::ReplayMismatch { .. }
+            | TransportError::Unexpected(_) => RecorderCondition::InvalidResponseFromDevice,
+        };
+        let parsed = crate::mmc::Command::parse(cdb).ok();
+        Error::Recorder {
+            condition,
+            command: format!(
+                "{} ({err})",
+                parsed
+                    .as_ref()
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| crate::transport::opcode_name(cdb))
+            ),
+            sense: None,
+            lba: parsed.and_then(|c| c.lba_range()).map(|r| r.0),
+        }
+    }
+
+    /// An `E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE` for data that could not be used.
+    pub fn invalid_response(command: impl Into<String>) -> Error {
+        Error::Recorder {
+            condition: RecorderCondition::InvalidResponseFromDevice,
+            command: command.into(),
+            sense: None,
+            lba: None,
+        }
+    }
+
+    /// The recorder condition, when this is a [`Error::Recorder`].
+    pub fn recorder_condition(&self) -> Option<RecorderCondition> {
+        match self {
+            Error::Recorder { condition, .. } => Some(*condition),
+            _ => None,
         }
     }
 }

@@ -9,3 +9,9 @@ pub mod scenario;
 
 pub use report::{ScenarioResult, SuiteReport, Verdict};
 pub use scenario::Scenario;
+
+pub mod armed;
+pub mod runner;
+pub mod source;
+
+pub use runner::{Runner, Target};

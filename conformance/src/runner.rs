@@ -8,15 +8,15 @@ use std::time::{Duration, Instant};
 
 use rawcd::image::{ImageType, ResultImage};
 use rawcd::layout::Toc;
-use rawcd::mmc::cdb::{ReadCd, ReadToc, TocFormat};
 use rawcd::mmc::param::toc::Toc as MmcToc;
 use rawcd::mmc::Command;
+use rawcd::mmc::{ReadCd, ReadToc, TocFormat};
 use rawcd::msf::LEADOUT_SECTORS;
 use rawcd::subcode::pack;
 use rawcd::transport::{FaultInjector, Tracer, Transport, TransportExt};
 use rawcd::writer::{DiscFormat2RawCd, ManualClock};
 use rawcd::Lba;
-use rawcd_emulator::{DriveProfile, Emulator, Fault, Media};
+use rawcd_emulator::{DiscState, DriveProfile, Emulator, Fault, Media};
 
 use crate::armed::Armed;
 use crate::report::{ScenarioResult, SuiteReport, Verdict};
@@ -127,7 +127,10 @@ impl Runner {
         if result.verdict == Verdict::Fail {
             if let Some(known) = s.known_failures.get(&self.profile_of(s)) {
                 result.verdict = Verdict::KnownFailure;
-                result.reason = Some(format!("known failure: {known} ({})", result.reason.unwrap_or_default()));
+                result.reason = Some(format!(
+                    "known failure: {known} ({})",
+                    result.reason.unwrap_or_default()
+                ));
             }
         }
         result.millis = started.elapsed().as_millis();
@@ -172,11 +175,13 @@ impl Runner {
         let mut armed = Armed::new(Emulator::new(profile, media));
         for f in &s.drive_faults {
             match (drive_fault(f)?, f.lba) {
-                (fault @ Fault::PowerLossAt(_), _) | (fault, None) => armed.emulator_mut().inject(fault),
+                (fault @ Fault::PowerLossAt(_), _) | (fault, None) => {
+                    armed.emulator_mut().inject(fault)
+                }
                 (fault, Some(lba)) => armed.arm(lba, fault),
             }
         }
-        let mut writer = DiscFormat2RawCd::empty();
+        let writer = DiscFormat2RawCd::empty();
         if let Some(lba) = s.cancel_at_lba {
             armed.cancel_at(lba, writer.cancel_handle());
         }
@@ -187,11 +192,24 @@ impl Runner {
         let tracer = Tracer::new(injector, std::io::sink());
         let built = source::build(&s.disc, s.image_type, &self.work)?;
         let (tracer, error, image) = burn(s, writer, tracer, built.image)?;
-        let mut tracer = tracer;
+        let Some(mut tracer) = tracer else {
+            return Ok(Attempt {
+                error,
+                transcript: String::new(),
+                readback: Ok(()),
+                damaged: false,
+                blank: true,
+            });
+        };
         let readback = match (&error, &s.expect) {
-            (None, Expect::Success { toc, sectors, blank_after: false }) => {
-                read_back(&mut tracer, image, &built.toc, *toc, *sectors)
-            }
+            (
+                None,
+                Expect::Success {
+                    toc,
+                    sectors,
+                    blank_after: false,
+                },
+            ) => read_back(&mut tracer, image, &built.toc, *toc, *sectors),
             _ => Ok(()),
         };
         let transcript = tracer.transcript();
@@ -202,7 +220,8 @@ impl Runner {
             error,
             transcript,
             readback,
-            damaged: media.damage().is_some(),
+            damaged: media.damage().is_some()
+                || matches!(media.state(), DiscState::Damaged | DiscState::Writing),
             blank: media.is_blank(),
         })
     }
@@ -241,14 +260,18 @@ fn drive_fault(f: &DriveFault) -> Result<Fault, String> {
 }
 
 /// Prepares the writer, writes the image, releases the drive. Returns the
-/// transport, the writer's error if any, and the image for read-back.
+/// transport (`None` when `put_Recorder` already refused it), the writer's
+/// error if any, and the image for read-back.
+#[allow(clippy::type_complexity)]
 fn burn<T: Transport + Send + 'static>(
     s: &Scenario,
     mut writer: DiscFormat2RawCd<T>,
     transport: T,
     mut image: ResultImage,
-) -> Result<(T, Option<rawcd::Error>, ResultImage), String> {
-    writer.set_recorder(transport).map_err(|e| e.to_string())?;
+) -> Result<(Option<T>, Option<rawcd::Error>, ResultImage), String> {
+    if let Err(e) = writer.set_recorder(transport) {
+        return Ok((None, Some(e), image));
+    }
     writer.set_clock(ManualClock::new(Duration::from_millis(100)));
     let ty = s.writer.sector_type.unwrap_or(s.image_type);
     let mut result = (|| -> rawcd::Result<()> {
@@ -276,7 +299,7 @@ fn burn<T: Transport + Send + 'static>(
         }
     }
     let transport = writer.take_recorder().map_err(|e| e.to_string())?;
-    Ok((transport, result.err(), image))
+    Ok((Some(transport), result.err(), image))
 }
 
 /// A byte window `[skip, skip + len)` of a seekable stream.
@@ -304,7 +327,8 @@ impl<S: std::io::Read + std::io::Seek> std::io::Read for Window<'_, S> {
         if n == 0 {
             return Ok(0);
         }
-        self.inner.seek(std::io::SeekFrom::Start(self.skip + self.pos))?;
+        self.inner
+            .seek(std::io::SeekFrom::Start(self.skip + self.pos))?;
         let got = self.inner.read(&mut buf[..n])?;
         self.pos += got as u64;
         Ok(got)
@@ -318,7 +342,9 @@ impl<S: std::io::Read + std::io::Seek> std::io::Seek for Window<'_, S> {
             std::io::SeekFrom::End(d) => self.len.checked_add_signed(d),
             std::io::SeekFrom::Current(d) => self.pos.checked_add_signed(d),
         };
-        self.pos = p.ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before start"))?;
+        self.pos = p.ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before start")
+        })?;
         Ok(self.pos)
     }
 }
@@ -340,14 +366,18 @@ fn read_back<T: Transport>(
             track_or_session: 0,
             allocation_length: 804,
         });
-        let (outcome, bytes) = t.command_in(&cmd, 804).map_err(|e| format!("READ TOC: {e}"))?;
+        let (outcome, bytes) = t
+            .command_in(&cmd, 804)
+            .map_err(|e| format!("READ TOC: {e}"))?;
         if !outcome.is_good() {
             return Err(format!("READ TOC failed: {}", describe(&outcome)));
         }
         let got = MmcToc::parse(&bytes, false).map_err(|e| format!("READ TOC: {e}"))?;
         let want = toc.to_read_toc(false);
         if got != want {
-            return Err(format!("READ TOC differs from expected_toc(): got {got:?}, want {want:?}"));
+            return Err(format!(
+                "READ TOC differs from expected_toc(): got {got:?}, want {want:?}"
+            ));
         }
     }
     if !check_sectors {
@@ -372,13 +402,21 @@ fn read_back<T: Transport>(
             sub_channel: 1,
         });
         let alloc = n as usize * 2448;
-        let (outcome, bytes) = t.command_in(&cmd, alloc).map_err(|e| format!("READ CD at LBA {lba}: {e}"))?;
+        let (outcome, bytes) = t
+            .command_in(&cmd, alloc)
+            .map_err(|e| format!("READ CD at LBA {lba}: {e}"))?;
         if !outcome.is_good() || bytes.len() != alloc {
-            return Err(format!("READ CD at LBA {lba}: {} ({} bytes)", describe(&outcome), bytes.len()));
+            return Err(format!(
+                "READ CD at LBA {lba}: {} ({} bytes)",
+                describe(&outcome),
+                bytes.len()
+            ));
         }
         for (k, got) in bytes.chunks_exact(2448).enumerate() {
             let at = lba + k as Lba;
-            image.sector_at(at, &mut want).map_err(|e| format!("image at LBA {at}: {e}"))?;
+            image
+                .sector_at(at, &mut want)
+                .map_err(|e| format!("image at LBA {at}: {e}"))?;
             compare_sector(ty, at, got, &want)?;
         }
         lba += n as Lba;
@@ -386,11 +424,19 @@ fn read_back<T: Transport>(
     Ok(())
 }
 
-/// Compares a read-back sector (2352 + raw 96) with the image's record.
+/// Compares a read-back sector (2352 + raw 96) with the image's record. A
+/// drive returns data sectors descrambled, so the image's data sectors are
+/// descrambled for the comparison.
 fn compare_sector(ty: ImageType, lba: Lba, got: &[u8], want: &[u8]) -> Result<(), String> {
-    if got[..2352] != want[..2352] {
-        let i = got.iter().zip(want).position(|(a, b)| a != b).unwrap_or(0);
-        return Err(format!("LBA {lba}: main channel differs from the image at byte {i}"));
+    let mut main: [u8; 2352] = want[..2352].try_into().expect("2352 bytes");
+    if rawcd::sector::looks_like_data(&main) {
+        rawcd::sector::descramble(&mut main);
+    }
+    if got[..2352] != main[..] {
+        let i = got.iter().zip(&main).position(|(a, b)| a != b).unwrap_or(0);
+        return Err(format!(
+            "LBA {lba}: main channel differs from the image at byte {i}"
+        ));
     }
     let got_sub: &[u8; 96] = got[2352..].try_into().expect("96 bytes");
     let (gp, gq) = pack::unraw96(got_sub);
@@ -430,17 +476,23 @@ fn judge(s: &Scenario, a: &Attempt) -> Result<(), String> {
             }
             Ok(())
         }
-        (Expect::Success { .. }, Some(e)) => Err(format!("expected success, got {e} (0x{:08X})", e.hresult())),
-        (Expect::Error { name, damaged, .. }, None) => Err(format!("expected {name}, but the write succeeded")),
+        (Expect::Success { .. }, Some(e)) => {
+            Err(format!("expected success, got {e} (0x{:08X})", e.hresult()))
+        }
+        (Expect::Error { name, .. }, None) => {
+            Err(format!("expected {name}, but the write succeeded"))
+        }
         (expect @ Expect::Error { name, damaged, .. }, Some(e)) => {
             let want = expect.hresult().unwrap_or_default();
             if e.hresult() != want {
-                return Err(format!("expected {name} (0x{want:08X}), got 0x{:08X}: {e}", e.hresult()));
+                return Err(format!(
+                    "expected {name} (0x{want:08X}), got 0x{:08X}: {e}",
+                    e.hresult()
+                ));
             }
             if *damaged && !a.damaged {
                 return Err("the disc should be marked damaged".into());
             }
-            let _ = damaged;
             Ok(())
         }
     }
@@ -448,15 +500,30 @@ fn judge(s: &Scenario, a: &Attempt) -> Result<(), String> {
 
 #[cfg(feature = "sg")]
 fn attempt_device(runner: &Runner, s: &Scenario, path: &str) -> Result<Attempt, String> {
-    let transport = rawcd::transport::sys::PlatformTransport::open(path).map_err(|e| e.to_string())?;
+    let transport =
+        rawcd::transport::sys::PlatformTransport::open(path).map_err(|e| e.to_string())?;
     let writer = DiscFormat2RawCd::empty();
     let tracer = Tracer::new(transport, std::io::sink());
     let built = source::build(&s.disc, s.image_type, &runner.work)?;
-    let (mut tracer, error, image) = burn(s, writer, tracer, built.image)?;
+    let (tracer, error, image) = burn(s, writer, tracer, built.image)?;
+    let Some(mut tracer) = tracer else {
+        return Ok(Attempt {
+            error,
+            transcript: String::new(),
+            readback: Ok(()),
+            damaged: false,
+            blank: false,
+        });
+    };
     let readback = match (&error, &s.expect) {
-        (None, Expect::Success { toc, sectors, blank_after: false }) => {
-            read_back(&mut tracer, image, &built.toc, *toc, *sectors)
-        }
+        (
+            None,
+            Expect::Success {
+                toc,
+                sectors,
+                blank_after: false,
+            },
+        ) => read_back(&mut tracer, image, &built.toc, *toc, *sectors),
         _ => Ok(()),
     };
     Ok(Attempt {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Read, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 
@@ -52,7 +52,8 @@ impl Seek for PatternStream {
             SeekFrom::End(d) => self.len.checked_add_signed(d),
             SeekFrom::Current(d) => self.pos.checked_add_signed(d),
         };
-        self.pos = p.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before start"))?;
+        self.pos =
+            p.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before start"))?;
         Ok(self.pos)
     }
 }
@@ -78,7 +79,8 @@ impl WorkDir {
     pub fn prepare(corpus: &Path) -> Result<WorkDir, String> {
         let dir = tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?;
         let layouts = corpus.join("layouts");
-        let entries = std::fs::read_dir(&layouts).map_err(|e| format!("{}: {e}", layouts.display()))?;
+        let entries =
+            std::fs::read_dir(&layouts).map_err(|e| format!("{}: {e}", layouts.display()))?;
         for e in entries.flatten() {
             if e.path().is_file() {
                 std::fs::copy(e.path(), dir.path().join(e.file_name()))
@@ -86,11 +88,13 @@ impl WorkDir {
             }
         }
         let manifest = layouts.join("files.json");
-        let text = std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+        let text = std::fs::read_to_string(&manifest)
+            .map_err(|e| format!("{}: {e}", manifest.display()))?;
         let specs: BTreeMap<String, serde_json::Value> =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", manifest.display()))?;
         for (name, value) in specs.into_iter().filter(|(n, _)| !n.starts_with('_')) {
-            let spec: FileSpec = serde_json::from_value(value).map_err(|e| format!("{}: {name}: {e}", manifest.display()))?;
+            let spec: FileSpec = serde_json::from_value(value)
+                .map_err(|e| format!("{}: {name}: {e}", manifest.display()))?;
             write_source(&dir.path().join(&name), &spec).map_err(|e| format!("{name}: {e}"))?;
         }
         Ok(WorkDir { dir })
@@ -108,12 +112,17 @@ fn write_source(path: &Path, spec: &FileSpec) -> io::Result<()> {
     for s in 0..spec.sectors as usize {
         let start = s * spec.sector_size;
         for (k, b) in sector.iter_mut().enumerate() {
-            *b = ((start + k) as u64).wrapping_mul(7).wrapping_add(spec.seed as u64) as u8;
+            *b = ((start + k) as u64)
+                .wrapping_mul(7)
+                .wrapping_add(spec.seed as u64) as u8;
         }
         match spec.mode1_from_lba {
             Some(lba) => {
                 let user: [u8; 2048] = sector[..2048].try_into().expect("2048 bytes");
-                io::Write::write_all(&mut out, &rawcd::sector::build::build_mode1(lba + s as i32, &user))?;
+                io::Write::write_all(
+                    &mut out,
+                    &rawcd::sector::build::build_mode1(lba + s as i32, &user),
+                )?;
             }
             None => io::Write::write_all(&mut out, &sector)?,
         }
@@ -137,7 +146,7 @@ pub fn build(disc: &DiscSpec, image_type: ImageType, work: &WorkDir) -> Result<B
     }
 }
 
-fn from_layout(path: &PathBuf, image_type: ImageType) -> Result<BuiltImage, String> {
+fn from_layout(path: &Path, image_type: ImageType) -> Result<BuiltImage, String> {
     let loaded = rawcd::formats::load(path).map_err(|e| e.to_string())?;
     let plan = loaded.layout.plan().map_err(|e| e.to_string())?;
     let toc = plan.toc();

@@ -20,6 +20,9 @@ use nom::sequence::delimited;
 use nom::{IResult, Parser};
 
 use crate::error::{Error, Result};
+use crate::layout::{Isrc, Mcn, Toc, TocIndex, TocTrack};
+use crate::msf::{Lba, Msf};
+use crate::sector::SectorType;
 
 /// `[Disc]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -361,6 +364,187 @@ pub fn parse_ccd(text: &str, path: impl AsRef<Path>) -> Result<CloneCd> {
     Ok(ccd)
 }
 
+impl CcdEntry {
+    /// The P address (`PMin:PSec:PFrame`) as a program-area LBA.
+    fn p_lba(&self, path: &Path) -> Result<Lba> {
+        Msf::new(self.pmin, self.psec, self.pframe)
+            .map(Msf::to_program_lba)
+            .map_err(|e| {
+                Error::parse(
+                    path,
+                    self.line,
+                    format!("[Entry {}] POINT {:02X}: {e}", self.number, self.point),
+                )
+            })
+    }
+}
+
+impl CloneCd {
+    /// The table of contents of session 1 as its `[Entry]` sections give it
+    /// (ADR 1 descriptors: POINT A0 first track and disc type, A1 last
+    /// track, A2 lead-out, 01..99 track starts and CONTROL). POINT and the
+    /// P fields are binary, as READ TOC format 2 returns them. `[TRACK n]`
+    /// sections add the data mode (`MODE=2` → mode 2, form by subheader),
+    /// the indexes and the ISRC; `[Disc] Catalog` the MCN. Errors name the
+    /// line of the offending entry.
+    pub fn to_toc(&self) -> Result<Toc> {
+        let path = self.path.as_path();
+        let whole = |m: String| Error::parse(path, 0, m);
+        let mut first = None;
+        let mut last = None;
+        let mut leadout = None;
+        let mut disc_type = 0;
+        let mut starts: BTreeMap<u8, (Lba, u8, usize)> = BTreeMap::new();
+        for e in &self.entries {
+            // session 1 (a missing Session= reads as 0), mode-1 descriptors
+            if e.session > 1 || e.adr > 1 {
+                continue;
+            }
+            let at = |m: String| Error::parse(path, e.line, m);
+            match e.point {
+                0xA0 => {
+                    first = Some((e.pmin, e.line));
+                    disc_type = u8::try_from(e.psec).unwrap_or(0);
+                }
+                0xA1 => last = Some((e.pmin, e.line)),
+                0xA2 => leadout = Some(e.p_lba(path)?),
+                p @ 1..=99 => {
+                    let lba = e.p_lba(path)?;
+                    let control = (e.control & 0xF) as u8;
+                    if starts.insert(p as u8, (lba, control, e.line)).is_some() {
+                        return Err(at(format!("POINT {p:02X}: track {p} listed twice")));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let leadout = leadout
+            .ok_or_else(|| whole("no [Entry] with Point=0xa2 (lead-out) in session 1".into()))?;
+        let (&lo, _) = starts.first_key_value().ok_or_else(|| {
+            whole("no [Entry] with a track POINT (0x01..0x63) in session 1".into())
+        })?;
+        let (&hi, _) = starts.last_key_value().expect("not empty");
+        if starts.len() != usize::from(hi - lo) + 1 {
+            return Err(whole(format!(
+                "track entries {lo}..{hi} are not consecutive ({} entries)",
+                starts.len()
+            )));
+        }
+        for (what, got, want) in [
+            ("A0 (first track)", first, lo),
+            ("A1 (last track)", last, hi),
+        ] {
+            if let Some((n, line)) = got {
+                if n != u32::from(want) {
+                    return Err(Error::parse(
+                        path,
+                        line,
+                        format!("POINT {what} says {n}, the track entries say {want}"),
+                    ));
+                }
+            }
+        }
+        let mcn = match &self.disc.catalog {
+            Some(c) if !c.trim().is_empty() => {
+                Some(Mcn::parse(c).map_err(|m| whole(format!("[Disc] Catalog={c}: {m}")))?)
+            }
+            _ => None,
+        };
+        let list: Vec<(u8, (Lba, u8, usize))> = starts.into_iter().collect();
+        let mut tracks = Vec::with_capacity(list.len());
+        for (i, &(number, (start, control, line))) in list.iter().enumerate() {
+            let next = list.get(i + 1).map_or(leadout, |n| n.1 .0);
+            if next <= start {
+                return Err(Error::parse(
+                    path,
+                    line,
+                    format!(
+                        "track {number} starts at LBA {start}, not before {} at LBA {next}",
+                        if i + 1 < list.len() {
+                            "the next track"
+                        } else {
+                            "the lead-out"
+                        }
+                    ),
+                ));
+            }
+            let section = self.tracks.iter().find(|t| t.number == u32::from(number));
+            let sector_type = match (control & 0x4 != 0, section.and_then(|t| t.mode)) {
+                (false, _) => SectorType::Audio,
+                (true, Some(2)) => SectorType::Mode2Form1,
+                (true, _) => SectorType::Mode1,
+            };
+            let mut indexes = Vec::new();
+            if let Some(t) = section {
+                if let Some(&l) = t.indexes.get(&0) {
+                    if let Ok(l) = Lba::try_from(l) {
+                        if l < start {
+                            indexes.push(TocIndex { number: 0, lba: l });
+                        }
+                    }
+                }
+            }
+            indexes.push(TocIndex {
+                number: 1,
+                lba: start,
+            });
+            if let Some(t) = section {
+                for (&n, &l) in t.indexes.range(2..) {
+                    if let (Ok(n), Ok(l)) = (u8::try_from(n), Lba::try_from(l)) {
+                        if l > start && l < next {
+                            indexes.push(TocIndex { number: n, lba: l });
+                        }
+                    }
+                }
+            }
+            let isrc = match section.and_then(|t| t.isrc.as_deref()) {
+                Some(s) if !s.trim().is_empty() => Some(
+                    Isrc::parse(s).map_err(|m| whole(format!("[TRACK {number}] ISRC={s}: {m}")))?,
+                ),
+                _ => None,
+            };
+            tracks.push(TocTrack {
+                number,
+                control,
+                sector_type,
+                start_lba: start,
+                sector_count: u32::try_from(next - start).unwrap_or(0),
+                isrc,
+                indexes,
+            });
+        }
+        Ok(Toc {
+            first_track: lo,
+            last_track: hi,
+            leadout_lba: leadout,
+            mcn,
+            disc_type,
+            tracks,
+        })
+    }
+
+    /// The `.img` (main channel) and `.sub` (sub-channel) files beside the
+    /// control file: same name, other extension; a name that differs only
+    /// in case is accepted.
+    pub fn image_files(&self) -> Result<(PathBuf, PathBuf)> {
+        let dir = self.path.parent().unwrap_or(Path::new(""));
+        let stem = self
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let find = |ext: &str| {
+            super::common::resolve_file(dir, &format!("{stem}.{ext}")).map_err(|m| {
+                Error::InvalidArgument(format!(
+                    "{}: incomplete CloneCD image: {m}",
+                    self.path.display()
+                ))
+            })
+        };
+        Ok((find("img")?.0, find("sub")?.0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,6 +585,81 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("negative"), "{e}");
+    }
+
+    fn entry(n: u32, point: u32, control: u32, lba: i64) -> String {
+        let f = lba + 150;
+        format!(
+            "[Entry {n}]\nSession=1\nPoint=0x{point:02x}\nADR=0x01\nControl=0x{control:02x}\nPMin={}\nPSec={}\nPFrame={}\nPLBA={lba}\n",
+            f / 4500,
+            f / 75 % 60,
+            f % 75
+        )
+    }
+
+    #[test]
+    fn to_toc_reads_entries_and_track_sections() {
+        // 10 tracks: POINT 0x0a is track 10 (binary, as READ TOC format 2)
+        let mut text = String::from("[Disc]\nCatalog=0123456789012\n");
+        // A0: first track 1 (PMin), disc type 0x20 (PSec)
+        text += &entry(0, 0xA0, 4, 4350).replace("PSec=0\n", "PSec=32\n");
+        text += "[Entry 1]\nPoint=0xa1\nADR=1\nPMin=10\n";
+        text += &entry(2, 0xA2, 0, 5000);
+        for t in 1..=10u32 {
+            let control = if t == 1 { 4 } else { 2 };
+            text += &entry(2 + t, t, control, (t as i64 - 1) * 400);
+        }
+        text += "[TRACK 1]\nMODE=2\nINDEX 1=0\n[TRACK 2]\nMODE=0\nINDEX 0=250\nINDEX 1=400\nINDEX 2=500\nISRC=USRC17607839\n";
+        let toc = parse_ccd(&text, "t.ccd").unwrap().to_toc().unwrap();
+        assert_eq!((toc.first_track, toc.last_track), (1, 10));
+        assert_eq!(toc.leadout_lba, 5000);
+        assert_eq!(toc.disc_type, 0x20);
+        assert_eq!(toc.mcn.unwrap().to_string(), "0123456789012");
+        assert_eq!(toc.tracks.len(), 10);
+        assert_eq!(toc.tracks[0].sector_type, SectorType::Mode2Form1);
+        assert_eq!(toc.tracks[1].sector_type, SectorType::Audio);
+        assert_eq!(toc.tracks[9].number, 10);
+        assert_eq!(toc.tracks[9].start_lba, 3600);
+        assert_eq!(toc.tracks[9].sector_count, 1400);
+        let idx: Vec<(u8, Lba)> = toc.tracks[1]
+            .indexes
+            .iter()
+            .map(|i| (i.number, i.lba))
+            .collect();
+        assert_eq!(idx, vec![(0, 250), (1, 400), (2, 500)]);
+        assert_eq!(toc.tracks[1].isrc.unwrap().to_string(), "USRC17607839");
+    }
+
+    #[test]
+    fn to_toc_errors_name_the_entry_line() {
+        let two = format!("{}{}", entry(0, 0xA2, 0, 900), entry(1, 1, 0, 0));
+        assert!(parse_ccd(&two, "a.ccd").unwrap().to_toc().is_ok());
+        let e = parse_ccd(&entry(0, 1, 0, 0), "a.ccd")
+            .unwrap()
+            .to_toc()
+            .unwrap_err();
+        assert!(e.to_string().contains("0xa2"), "{e}");
+        let bad = two.replace("PSec=2\n", "PSec=61\n");
+        let e = parse_ccd(&bad, "a.ccd")
+            .unwrap()
+            .to_toc()
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("a.ccd:10:"), "{e}");
+        let late = format!("{}{}", entry(0, 0xA2, 0, 900), entry(1, 1, 0, 900));
+        let e = parse_ccd(&late, "a.ccd")
+            .unwrap()
+            .to_toc()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not before the lead-out"), "{e}");
+        let gap = format!("{two}{}", entry(2, 3, 0, 500));
+        let e = parse_ccd(&gap, "a.ccd")
+            .unwrap()
+            .to_toc()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not consecutive"), "{e}");
     }
 
     proptest! {

@@ -76,6 +76,9 @@ pub enum FaultAction {
     DeviceGone,
     /// BUSY status.
     Busy,
+    /// GOOD status with the whole data-in buffer filled with 0xFF: a drive
+    /// answering garbage (the command is not forwarded).
+    Garbage,
 }
 
 /// A rule: trigger, action, and how often it may fire.
@@ -284,6 +287,12 @@ impl<T: Transport> Transport for FaultInjector<T> {
                 Ok(CommandOutcome::check_condition(sense))
             }
             Some(FaultAction::Busy) => Ok(CommandOutcome::busy()),
+            Some(FaultAction::Garbage) => {
+                if let DataPhase::In(buf) = data {
+                    buf.fill(0xFF);
+                }
+                Ok(CommandOutcome::good(0))
+            }
             Some(FaultAction::Timeout) => Err(TransportError::Timeout),
             Some(FaultAction::DeviceGone) => {
                 self.gone = true;
@@ -416,5 +425,27 @@ mod tests {
             run(&mut f, &[0x35, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
             Err(TransportError::Timeout)
         );
+    }
+}
+
+#[cfg(test)]
+mod garbage_tests {
+    use super::*;
+    use crate::transport::mock::ScriptedTransport;
+
+    #[test]
+    fn garbage_fills_the_data_in_buffer_and_answers_good_without_forwarding() {
+        let plan: FaultPlan = serde_json::from_str(
+            r#"{"rules": [{"when": "nth_opcode", "opcode": 81, "n": 1, "action": "garbage"}]}"#,
+        )
+        .unwrap();
+        let mut t = FaultInjector::from_plan(ScriptedTransport::new(), plan);
+        let mut buf = [0u8; 8];
+        let cdb = [0x51, 0, 0, 0, 0, 0, 0, 0, 8, 0];
+        let outcome = t
+            .execute(&cdb, DataPhase::In(&mut buf), Duration::from_secs(1))
+            .unwrap();
+        assert!(outcome.is_good());
+        assert_eq!(buf, [0xFF; 8]);
     }
 }

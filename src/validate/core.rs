@@ -161,6 +161,10 @@ pub struct Validator {
     unknown_run: i64,
     pregap: Vec<(Lba, i64)>,
     p_pending: Vec<Lba>,
+    /// MCN/ISRC frames with P set since the last position frame: P
+    /// violations once the next position frame shows the same track's
+    /// index ≥ 1 around them.
+    p_between: Vec<Lba>,
     leadout: Option<Lba>,
     leadin: BTreeMap<u8, Vec<Variant>>,
     leadin_seen: bool,
@@ -170,6 +174,8 @@ pub struct Validator {
     last_mcn: Option<Lba>,
     rw_nonzero: bool,
     q_seen: bool,
+    program_area_only: bool,
+    notes: Vec<String>,
 }
 
 impl Validator {
@@ -196,6 +202,7 @@ impl Validator {
             unknown_run: 0,
             pregap: Vec::new(),
             p_pending: Vec::new(),
+            p_between: Vec::new(),
             leadout: None,
             leadin: BTreeMap::new(),
             leadin_seen: false,
@@ -205,7 +212,21 @@ impl Validator {
             last_mcn: None,
             rw_nonzero: false,
             q_seen: false,
+            program_area_only: false,
+            notes: Vec::new(),
         }
+    }
+
+    /// Declares that the image stops where the lead-out begins (CloneCD,
+    /// cue/bin): a missing or short lead-out is then not a defect, and the
+    /// end of the image is the end of the program area.
+    pub fn set_program_area_only(&mut self, yes: bool) {
+        self.program_area_only = yes;
+    }
+
+    /// Adds a note to the report (what was not or could not be checked).
+    pub fn note(&mut self, note: impl Into<String>) {
+        self.notes.push(note.into());
     }
 
     /// True once an R–W bit was seen set in a 96-byte sub-channel.
@@ -220,6 +241,18 @@ impl Validator {
 
     /// Checks one sector at `lba` (sectors must come in increasing LBA order).
     pub fn sector(&mut self, lba: Lba, main: &[u8; SECTOR_SIZE], sub: Subcode<'_>) {
+        self.sub_sector(lba, sub);
+        self.main_sector(lba, main);
+    }
+
+    /// Checks one sector at `lba` whose main channel is not stored (2048-byte
+    /// user data, a pregap the description generates): only its sub-channel
+    /// is checked, and it counts as checked.
+    pub fn sector_without_main(&mut self, lba: Lba, sub: Subcode<'_>) {
+        self.sub_sector(lba, sub);
+    }
+
+    fn sub_sector(&mut self, lba: Lba, sub: Subcode<'_>) {
         self.sectors += 1;
         self.first_lba.get_or_insert(lba);
         self.last_lba = lba;
@@ -242,7 +275,6 @@ impl Validator {
                 self.q_sector(lba, &q, Some(p_bits > 48), q.crc_ok());
             }
         }
-        self.main_sector(lba, main);
     }
 
     fn q_sector(&mut self, lba: Lba, q: &QFrame, p: Option<bool>, crc_ok: bool) {
@@ -317,10 +349,12 @@ impl Validator {
                 }
             }
             QContent::Mcn { digits, aframe, .. } => {
+                self.p_mode23(lba, p);
                 self.mcn_frame(lba, digits, aframe);
                 self.unknown_run += 1;
             }
             QContent::Isrc { isrc, aframe, .. } => {
+                self.p_mode23(lba, p);
                 self.isrc_frame(lba, isrc, aframe);
                 self.unknown_run += 1;
             }
@@ -364,6 +398,17 @@ impl Validator {
         }
     }
 
+    /// Remembers a mode 2/3 frame with P set inside index ≥ 1 of a track.
+    fn p_mode23(&mut self, lba: Lba, p: Option<bool>) {
+        if p == Some(true)
+            && lba >= -PREGAP_SECTORS
+            && self.leadout.is_none()
+            && self.index.is_some_and(|i| i >= 1)
+        {
+            self.p_between.push(lba);
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn position(
         &mut self,
@@ -375,6 +420,7 @@ impl Validator {
         absolute: Msf,
         p: Option<bool>,
     ) {
+        let between = std::mem::take(&mut self.p_between);
         let expected = Msf::from_program_lba(lba);
         if expected != Ok(absolute) {
             self.sink.defect(
@@ -500,6 +546,9 @@ impl Validator {
         let start = t.start;
         if p == Some(true) && index >= 1 && start != Some(lba) {
             self.p_pending.push(lba);
+        }
+        if index >= 1 && !new_track {
+            self.p_pending.extend(between);
         }
         self.unknown_run = 0;
     }
@@ -686,9 +735,16 @@ impl Validator {
 
     fn main_sector(&mut self, lba: Lba, main: &[u8; SECTOR_SIZE]) {
         let sync = looks_like_data(main);
-        let in_program = lba >= -PREGAP_SECTORS
-            && self.leadout.is_none_or(|l| lba < l)
-            && !self.tracks.is_empty();
+        let in_program = if self.q_seen {
+            lba >= -PREGAP_SECTORS
+                && self.leadout.is_none_or(|l| lba < l)
+                && !self.tracks.is_empty()
+        } else {
+            // no sub-channel: the external TOC alone tells tracks apart
+            self.ext_toc
+                .as_ref()
+                .is_some_and(|t| lba >= -PREGAP_SECTORS && lba < t.leadout_lba)
+        };
         let ext_type = self.ext_track(lba).map(|t| t.sector_type);
         let mut expected = None;
         if in_program {
@@ -720,7 +776,14 @@ impl Validator {
             return;
         }
         let check = match expected {
-            Some(t) => check_sector_as(main, lba, self.scrambled, t),
+            Some(t) => {
+                let mut c = check_sector_as(main, lba, self.scrambled, t);
+                // a description's mode 2 form is a default for generated
+                // sectors, not a promise about every stored one
+                c.findings
+                    .retain(|f| !matches!(f, Finding::FormMismatch { .. }));
+                c
+            }
             None => check_sector(main, lba, self.scrambled),
         };
         if check.has_errors() {
@@ -813,7 +876,7 @@ impl Validator {
                 );
             }
         }
-        if self.q_seen {
+        if self.q_seen && !self.program_area_only {
             match leadout {
                 None => self.sink.defect(
                     end,
@@ -872,6 +935,7 @@ impl Validator {
             warnings: sink.warnings,
             warning_count: sink.warning_count,
             toc,
+            notes: self.notes,
         }
     }
 
@@ -1077,6 +1141,15 @@ impl Validator {
                                 et.number, et.sector_type, st.control
                             ),
                         );
+                    } else if (et.control ^ st.control) & CONTROL_MASK != 0 {
+                        self.sink.defect(
+                            st.start_lba,
+                            DefectKind::TocMismatch,
+                            format!(
+                                "TOC gives track {:02} CONTROL {:X}, the Q channel {:X}",
+                                et.number, et.control, st.control
+                            ),
+                        );
                     }
                     if et.isrc.is_some() && et.isrc != st.isrc {
                         self.sink.defect(
@@ -1132,7 +1205,8 @@ impl Validator {
             }
             let pregap = t.start_lba - seen.first_lba;
             if i == 0 {
-                if pregap < PREGAP_SECTORS && self.first_lba.is_some_and(|f| f <= seen.first_lba) {
+                // an image that starts with the track cannot show its pregap
+                if pregap < PREGAP_SECTORS && self.first_lba.is_some_and(|f| f < seen.first_lba) {
                     self.sink.warning(
                         seen.first_lba,
                         DefectKind::Layout,

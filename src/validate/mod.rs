@@ -12,6 +12,9 @@
 //! * [`validate_file`] / [`validate_reader`] — IMAPI DAO-96 images (raw and
 //!   cooked 2448, PQ 2368), type detected from size and content, read in
 //!   bounded chunks.
+//! * [`validate_ccd`] — CloneCD sets (`.ccd` + `.img` + `.sub`).
+//! * [`validate_description`] — cue sheets and cdrdao `.toc` files with their
+//!   bin files and an optional raw P–W sub-channel file.
 //! * [`Report`] — defects by kind (`q_crc`, `q_position`, …), warnings, the
 //!   TOC seen; serde JSON and a human summary.
 //! * [`repair`] — a copy with Q CRC/position and EDC/ECC regenerated where
@@ -23,13 +26,17 @@ use crate::image::ImageType;
 use crate::layout::Toc;
 use crate::msf::{Lba, Msf};
 
+mod clonecd;
 mod core;
+mod described;
 mod imapi;
 mod media;
 pub mod repair;
 mod report;
 
 pub use self::core::{Subcode, Validator};
+pub use clonecd::validate_ccd;
+pub use described::validate_description;
 pub use imapi::{detect_image_type, validate_file, validate_reader, ImapiImage};
 pub use media::{Media, MEDIA_TABLE};
 pub use report::{msf_text, Defect, DefectKind, Report};
@@ -97,4 +104,11 @@ pub enum ValidateError {
     /// An address option is out of range.
     #[error("invalid start address: {0}")]
     Start(String),
+    /// A description (.ccd, .cue, .toc) cannot be parsed or used: the
+    /// message names the file and line.
+    #[error("{0}")]
+    Description(String),
+    /// Two files of one image disagree in size (.img vs .sub, bin vs sub).
+    #[error("wrong size: {0}")]
+    SizeMismatch(String),
 }

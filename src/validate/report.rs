@@ -165,6 +165,10 @@ pub struct Report {
     /// The table of contents of the program area as the Q channel shows it
     /// (`None` when no track was seen).
     pub toc: Option<Toc>,
+    /// What was not (or could not be) checked, and why: formats without a
+    /// stored main channel or sub-channel, sessions skipped, ….
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -198,6 +202,9 @@ impl Report {
         );
         if let Some(toc) = &self.toc {
             let _ = write!(s, "{toc}");
+        }
+        for n in &self.notes {
+            let _ = writeln!(s, "note: {n}");
         }
         if self.defect_count == 0 {
             let _ = writeln!(s, "no defects");

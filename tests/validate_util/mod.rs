@@ -268,3 +268,105 @@ pub fn reencode_form1(s: &mut [u8; SECTOR_SIZE]) {
 pub fn show(r: &Report) -> String {
     r.summary(30)
 }
+
+/// The sync pattern that starts every data sector (never scrambled).
+const SYNC: [u8; 12] = [0, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 0];
+
+/// `.ccd` text for `toc` (session 1, ADR 1 entries A0, A1, A2 and one per
+/// track, `[TRACK n]` with MODE and indexes), as CloneCD writes it.
+pub fn ccd_text(toc: &rawcd::layout::Toc, scrambled: bool) -> String {
+    use std::fmt::Write;
+    let leadout_control = toc.tracks.last().map_or(0, |t| t.control);
+    let first_control = toc.tracks.first().map_or(0, |t| t.control);
+    let mut entries: Vec<(u32, u8, Lba, [u32; 3])> = vec![
+        (
+            0xA0,
+            first_control,
+            0,
+            [toc.first_track as u32, toc.disc_type as u32, 0],
+        ),
+        (0xA1, leadout_control, 0, [toc.last_track as u32, 0, 0]),
+    ];
+    let msf = |l: Lba| {
+        let m = Msf::from_program_lba(l).unwrap();
+        [m.minute as u32, m.second as u32, m.frame as u32]
+    };
+    entries.push((0xA2, leadout_control, toc.leadout_lba, msf(toc.leadout_lba)));
+    for t in &toc.tracks {
+        entries.push((t.number as u32, t.control, t.start_lba, msf(t.start_lba)));
+    }
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "[CloneCD]\r\nVersion=3\r\n[Disc]\r\nTocEntries={}\r\nSessions=1\r\nDataTracksScrambled={}\r\nCDTextLength=0\r\n",
+        entries.len(),
+        u8::from(scrambled)
+    );
+    if let Some(m) = toc.mcn {
+        let _ = write!(s, "Catalog={m}\r\n");
+    }
+    s.push_str("[Session 1]\r\nPreGapMode=1\r\nPreGapSubC=0\r\n");
+    for (i, (point, control, _, p)) in entries.iter().enumerate() {
+        let plba = (p[0] * 60 + p[1]) * 75 + p[2];
+        let _ = write!(
+            s,
+            "[Entry {i}]\r\nSession=1\r\nPoint=0x{point:02x}\r\nADR=0x01\r\nControl=0x{control:02x}\r\nTrackNo=0\r\nAMin=0\r\nASec=0\r\nAFrame=0\r\nALBA=-150\r\nZero=0\r\nPMin={}\r\nPSec={}\r\nPFrame={}\r\nPLBA={}\r\n",
+            p[0],
+            p[1],
+            p[2],
+            plba as i64 - 150
+        );
+    }
+    for t in &toc.tracks {
+        let mode: u8 = t.sector_type.mode().unwrap_or_default();
+        let _ = write!(s, "[TRACK {}]\r\nMODE={mode}\r\n", t.number);
+        if let Some(i) = t.isrc {
+            let _ = write!(s, "ISRC={i}\r\n");
+        }
+        for i in &t.indexes {
+            let _ = write!(s, "INDEX {}={}\r\n", i.number, i.lba);
+        }
+    }
+    s
+}
+
+/// Writes a CloneCD set `stem.ccd` / `.img` / `.sub` into `dir` from a raw
+/// (2448, raw P–W) image whose first sector is LBA `from`: the program area
+/// LBA 0 up to the lead-out, data sectors descrambled; returns the `.ccd`.
+pub fn write_clonecd(
+    bytes: &[u8],
+    from: Lba,
+    toc: &rawcd::layout::Toc,
+    dir: &std::path::Path,
+    stem: &str,
+) -> std::path::PathBuf {
+    let size = ImageType::Raw.sector_size();
+    let mut img = Vec::new();
+    let mut sub = Vec::new();
+    for lba in 0..toc.leadout_lba {
+        let o = (lba - from) as usize * size;
+        let mut main: [u8; SECTOR_SIZE] = bytes[o..o + SECTOR_SIZE].try_into().unwrap();
+        if main[..12] == SYNC {
+            descramble(&mut main);
+        }
+        img.extend_from_slice(&main);
+        sub.extend_from_slice(&bytes[o + SECTOR_SIZE..o + size]);
+    }
+    std::fs::write(dir.join(format!("{stem}.img")), img).unwrap();
+    std::fs::write(dir.join(format!("{stem}.sub")), sub).unwrap();
+    let ccd = dir.join(format!("{stem}.ccd"));
+    std::fs::write(&ccd, ccd_text(toc, false)).unwrap();
+    ccd
+}
+
+/// The raw P–W records of a raw image (first sector LBA `from`) for LBAs
+/// `first..end`, as a sub-channel file holds them.
+pub fn sub_records(bytes: &[u8], from: Lba, first: Lba, end: Lba) -> Vec<u8> {
+    let size = ImageType::Raw.sector_size();
+    let mut sub = Vec::new();
+    for lba in first..end {
+        let o = (lba - from) as usize * size;
+        sub.extend_from_slice(&bytes[o + SECTOR_SIZE..o + size]);
+    }
+    sub
+}

@@ -3,11 +3,13 @@
 //! failure.
 
 use std::fmt;
-use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod burn;
+mod conformance;
 mod create;
+mod devices;
 mod disc;
 mod emulator;
 mod input;
@@ -17,7 +19,6 @@ mod validate;
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
 /// Exit code: defects found or scenarios failed.
-#[allow(dead_code)]
 pub const EXIT_DEFECTS: i32 = 1;
 /// Exit code: bad input or usage.
 pub const EXIT_BAD_INPUT: i32 = 2;
@@ -88,15 +89,12 @@ enum Command {
     Emulator(emulator::EmulatorArgs),
     /// Check a raw image sector by sector: exit 0 clean, 1 defects, 2 unreadable.
     Validate(validate::ValidateArgs),
-    /// Write an image Disc-At-Once to a recorder (not implemented yet).
-    Burn {
-        /// The image or layout to burn.
-        image: PathBuf,
-    },
-    /// List recorders (not implemented yet).
-    Devices,
-    /// Run the conformance suite (not implemented yet).
-    Conformance,
+    /// Write an image Disc-At-Once to a recorder (or the virtual one).
+    Burn(burn::BurnArgs),
+    /// List recorders (and the built-in emulated profiles).
+    Devices(devices::DevicesArgs),
+    /// Run the conformance scenario suite (on the virtual recorder unless --device is given).
+    Conformance(conformance::ConformanceArgs),
 }
 
 /// Runs a parsed command line; returns the exit code.
@@ -107,14 +105,8 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Disc(args) => disc::run(args),
         Command::Emulator(args) => emulator::run(args),
         Command::Validate(args) => validate::run(args),
-        Command::Burn { .. } => not_yet("burn", "the DAO writer issue"),
-        Command::Devices => not_yet("devices", "the DAO writer issue"),
-        Command::Conformance => not_yet("conformance", "the conformance issue"),
+        Command::Burn(args) => burn::run(args),
+        Command::Devices(args) => devices::run(args),
+        Command::Conformance(args) => conformance::run(args),
     }
-}
-
-fn not_yet(what: &str, issue: &str) -> Result<i32, CliError> {
-    Err(CliError::input(format!(
-        "'rawcd {what}' is not implemented yet (tracked in {issue})"
-    )))
 }

@@ -1,7 +1,11 @@
 //! `rawcd validate IMAGE`: check a raw image sector by sector.
 //!
+//! The input is chosen by extension: `.ccd` a CloneCD set (`.img` + `.sub`
+//! beside it), `.cue` / `.toc` a cue sheet or cdrdao `.toc` file with its bin
+//! files (and `--sub FILE`, raw P–W), anything else an IMAPI DAO-96 image.
+//!
 //! Exit codes: 0 clean, 1 defects found, 2 the input cannot be read (missing
-//! file, truncated, wrong size).
+//! file, truncated, wrong size, unparseable description line).
 
 use std::path::PathBuf;
 
@@ -16,8 +20,11 @@ use super::{CliError, EXIT_DEFECTS, EXIT_OK};
 /// Arguments of `rawcd validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// The image to check (IMAPI DAO-96: raw/cooked 2448 or PQ 2368 bytes per sector).
+    /// The image to check: an IMAPI DAO-96 image (raw/cooked 2448 or PQ 2368 bytes per sector), a CloneCD .ccd, or a .cue / cdrdao .toc with its bin files.
     image: PathBuf,
+    /// Sub-channel file of a .cue/.toc image: 96 bytes of raw P–W per sector from the first sector of the first file.
+    #[arg(long, value_name = "FILE")]
+    sub: Option<PathBuf>,
     /// Sub-channel format; detected from size and content when omitted.
     #[arg(long = "type", value_name = "raw|cooked|pq")]
     image_type: Option<ImageType>,
@@ -44,8 +51,48 @@ pub struct ValidateArgs {
     output: Option<PathBuf>,
 }
 
+/// What kind of input the image argument names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Input {
+    Imapi,
+    CloneCd,
+    Described,
+}
+
+fn input_kind(path: &std::path::Path) -> Input {
+    match path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("ccd") => Input::CloneCd,
+        Some("cue" | "toc") => Input::Described,
+        _ => Input::Imapi,
+    }
+}
+
 /// Runs `rawcd validate`.
 pub fn run(args: ValidateArgs) -> Result<i32, CliError> {
+    let kind = input_kind(&args.image);
+    if kind != Input::Imapi {
+        for (given, flag) in [
+            (args.image_type.is_some(), "--type"),
+            (args.start.is_some(), "--start"),
+            (args.repair, "--repair"),
+        ] {
+            if given {
+                return Err(CliError::input(format!(
+                    "{flag} applies to IMAPI DAO-96 images only, not to {}",
+                    args.image.display()
+                )));
+            }
+        }
+    }
+    if args.sub.is_some() && kind != Input::Described {
+        return Err(CliError::input(
+            "--sub applies to .cue and .toc images only (CloneCD reads the .sub beside its .ccd)",
+        ));
+    }
     let mut opts = Options {
         image_type: args.image_type,
         start: args.start,
@@ -58,7 +105,12 @@ pub fn run(args: ValidateArgs) -> Result<i32, CliError> {
         // repair needs every defect listed
         opts.max_defects = None;
     }
-    let mut report = validate::validate_file(&args.image, &opts).map_err(CliError::input)?;
+    let mut report = match kind {
+        Input::Imapi => validate::validate_file(&args.image, &opts),
+        Input::CloneCd => validate::validate_ccd(&args.image, &opts),
+        Input::Described => validate::validate_description(&args.image, args.sub.as_deref(), &opts),
+    }
+    .map_err(CliError::input)?;
     let repaired = match (&args.output, args.repair) {
         (Some(out), true) => {
             Some(repair::repair_file(&args.image, out, &report, &opts).map_err(CliError::input)?)

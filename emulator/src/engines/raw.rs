@@ -221,12 +221,15 @@ impl RawAnalyzer {
     /// The TOC the drive reads back, and findings about lead-in vs program
     /// area. `written_end` bounds a missing lead-out.
     pub(crate) fn finish(&self, written_end: Lba, findings: &mut Vec<Finding>) -> Option<DiscToc> {
-        let leadout = self.leadout.unwrap_or(written_end);
-        if self.leadout.is_some() {
-            let n = (written_end - leadout).max(0) as u32;
-            if n < rawcd::msf::LEADOUT_SECTORS as u32 {
-                findings.push(Finding::ShortLeadOut { sectors: n });
-            }
+        // A raw burn that stopped before the lead-out (cancelled, underrun,
+        // host gone) leaves an unfinished disc: no TOC, damaged.
+        let Some(leadout) = self.leadout else {
+            findings.push(Finding::ShortLeadOut { sectors: 0 });
+            return None;
+        };
+        let n = (written_end - leadout).max(0) as u32;
+        if n < rawcd::msf::LEADOUT_SECTORS as u32 {
+            findings.push(Finding::ShortLeadOut { sectors: n });
         }
         let mut tracks = self.tracks.clone();
         for t in &mut tracks {

@@ -92,7 +92,8 @@ impl DiscInformation {
 
     /// Last possible lead-out start as an LBA, `None` for FF:FF:FF.
     pub fn last_possible_lead_out_lba(&self) -> Option<i32> {
-        (self.last_possible_lead_out.minute != 0xff).then(|| self.last_possible_lead_out.to_lba())
+        (self.last_possible_lead_out.minute != 0xff)
+            .then(|| self.last_possible_lead_out.to_program_lba())
     }
 
     /// Parses a (possibly truncated) response. At least 4 bytes are needed;
@@ -240,5 +241,18 @@ mod tests {
         };
         let back = DiscInformation::parse(&d.to_bytes()).unwrap();
         assert_eq!(back.lead_in_start_lba(), None);
+    }
+}
+
+#[cfg(test)]
+mod lead_out_tests {
+    use super::*;
+
+    #[test]
+    fn last_possible_lead_out_of_99_minute_media_stays_positive() {
+        // cd-format.md §1.2: 99:59:74 is read with N − 150 → LBA 449849, never the lead-in branch.
+        let mut info = DiscInformation::parse(&[0, 32, 0x01, 1, 1, 1, 1, 0x20]).unwrap();
+        info.last_possible_lead_out = crate::msf::Msf::new(99, 59, 74).unwrap();
+        assert_eq!(info.last_possible_lead_out_lba(), Some(449_849));
     }
 }
