@@ -45,6 +45,9 @@ pub mod error;
 pub mod faults;
 pub mod media;
 pub mod persist;
+#[cfg(unix)]
+pub mod server;
+pub mod wire;
 
 pub use clock::Clock;
 pub use disc::{DiscMeta, DiscState, DiscToc, DiscTrack, Finding};

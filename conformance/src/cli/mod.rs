@@ -11,6 +11,7 @@ mod conformance;
 mod create;
 mod devices;
 mod disc;
+mod emulator;
 mod input;
 mod toc;
 mod validate;
@@ -89,6 +90,8 @@ enum Command {
     Toc(toc::TocArgs),
     /// Inspect a burned .rcd disc: toc, info, dump, export.
     Disc(disc::DiscArgs),
+    /// The virtual recorder for unmodified burning programs: serve it, or run a program against it.
+    Emulator(emulator::EmulatorArgs),
     /// Check a raw image sector by sector: exit 0 clean, 1 defects, 2 unreadable.
     Validate(validate::ValidateArgs),
     /// Write an image Disc-At-Once to a recorder (or the virtual one).
@@ -105,6 +108,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Create(args) => create::run(args),
         Command::Toc(args) => toc::run(args),
         Command::Disc(args) => disc::run(args),
+        Command::Emulator(args) => emulator::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Burn(args) => burn::run(args),
         Command::Devices(args) => devices::run(args),
