@@ -38,20 +38,45 @@ fn burned_and_exported_discs_validate_clean() {
         let dir = tempfile::tempdir().unwrap();
         common::materialise(layout, dir.path());
         let out = rawcd(
-            &["burn", layout, "--emulate", "default", "--type", ty, "--disc-out", "d.rcd", "--json"],
+            &[
+                "burn",
+                layout,
+                "--emulate",
+                "default",
+                "--type",
+                ty,
+                "--disc-out",
+                "d.rcd",
+                "--json",
+            ],
             dir.path(),
         );
         ok(&out, "burn");
-        let out = rawcd(&["disc", "d.rcd", "export", "-o", "back.img", "--type", ty], dir.path());
+        let out = rawcd(
+            &["disc", "d.rcd", "export", "-o", "back.img", "--type", ty],
+            dir.path(),
+        );
         ok(&out, "export");
-        let out = rawcd(&["validate", "back.img", "--type", ty, "--media", "cdr80", "--json"], dir.path());
+        let out = rawcd(
+            &[
+                "validate", "back.img", "--type", ty, "--media", "cdr80", "--json",
+            ],
+            dir.path(),
+        );
         ok(&out, &format!("validate of the {layout} read-back ({ty})"));
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(report["defects"].as_array().map(Vec::len), Some(0), "{layout} ({ty}): {report}");
+        assert_eq!(
+            report["defects"].as_array().map(Vec::len),
+            Some(0),
+            "{layout} ({ty}): {report}"
+        );
         let want = common::materialise(layout, dir.path());
         let toc = rawcd(&["toc", "--json", want.to_str().unwrap()], dir.path());
         let want_toc: serde_json::Value = serde_json::from_slice(&toc.stdout).unwrap();
-        assert_eq!(report["toc"]["leadout_lba"], want_toc["leadout_lba"], "{layout}");
+        assert_eq!(
+            report["toc"]["leadout_lba"], want_toc["leadout_lba"],
+            "{layout}"
+        );
         assert_eq!(
             report["toc"]["tracks"].as_array().unwrap().len(),
             want_toc["tracks"].as_array().unwrap().len(),

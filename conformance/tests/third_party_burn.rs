@@ -140,8 +140,6 @@ fn cdrskin_tao_burns_two_tracks() {
     assert_audio(&mut emu, 0, &a, "track 1");
 }
 
-const WODIM_PS: &str = "emulator: MODE SELECT(10) refuses page 05 with the PS bit set (5/26/00 'PS must be 0 in MODE SELECT'); its own MODE SENSE(10) page 05 reports PS=1 and wodim sends the page back unchanged (byte 8 = 0x85), so every write-mode trial fails: 'Drive does not support RAW/SAO recording'. Verified: with the PS check removed all wodim modes burn.";
-
 /// wodim with `mode` and two track files with an MCN and ISRCs (wodim's
 /// `pregap=` does not apply to `-audio` files, so track 2 follows directly).
 fn wodim_two_tracks(mode: &str) -> Vec<String> {
@@ -171,16 +169,13 @@ fn wodim_two_tracks(mode: &str) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "emulator: MODE SELECT page 05 with PS=1 refused (see WODIM_PS); with that fixed, the RAW engine then reports track 2's ISRC as USRC17607839 although every mode-3 Q frame in LBA 900-1499 carries GBAYE6900002 (e.g. LBA 949: Q 03 5d 24 69 54 69 00 00 20)"]
 fn wodim_raw96r() {
-    let _ = WODIM_PS;
     if have("wodim") {
         insta::assert_snapshot!("wodim_raw96r", condense(&wodim_two_tracks("-raw96r")));
     }
 }
 
 #[test]
-#[ignore = "emulator: MODE SELECT page 05 with PS=1 refused (see WODIM_PS); with that fixed, the RAW engine then reports track 2's ISRC as USRC17607839 although every mode-3 Q frame in LBA 900-1499 carries GBAYE6900002 (e.g. LBA 949: Q 03 5d 24 69 54 69 00 00 20)"]
 fn wodim_raw96p() {
     if have("wodim") {
         insta::assert_snapshot!("wodim_raw96p", condense(&wodim_two_tracks("-raw96p")));
@@ -188,7 +183,6 @@ fn wodim_raw96p() {
 }
 
 #[test]
-#[ignore = "emulator: MODE SELECT page 05 with PS=1 refused (see WODIM_PS); with that fixed, the RAW engine then reports track 2's ISRC as USRC17607839 although every mode-3 Q frame in LBA 900-1499 carries GBAYE6900002 (e.g. LBA 949: Q 03 5d 24 69 54 69 00 00 20)"]
 fn wodim_raw16() {
     if have("wodim") {
         insta::assert_snapshot!("wodim_raw16", condense(&wodim_two_tracks("-raw16")));
@@ -196,7 +190,6 @@ fn wodim_raw16() {
 }
 
 #[test]
-#[ignore = "emulator: MODE SELECT page 05 with PS=1 refused (see WODIM_PS)"]
 fn wodim_sao() {
     if have("wodim") {
         insta::assert_snapshot!("wodim_sao", condense(&wodim_two_tracks("-sao")));
@@ -204,7 +197,6 @@ fn wodim_sao() {
 }
 
 #[test]
-#[ignore = "emulator: MODE SELECT page 05 with PS=1 refused (see WODIM_PS)"]
 fn wodim_dao_cuefile() {
     if !have("wodim") {
         return;

@@ -172,9 +172,8 @@ impl Emulator {
             byte: (at + off).min(u16::MAX as usize) as u16,
             reason,
         };
-        if page.ps {
-            return Err(bad(0, "PS must be 0 in MODE SELECT"));
-        }
+        // PS is reserved in MODE SELECT; real drives ignore it, and wodim
+        // sends page 05 back exactly as MODE SENSE returned it (PS = 1).
         match page.code {
             0x01 => Ok(()),
             mode_page_05::PAGE_CODE => {

@@ -134,7 +134,11 @@ impl RawAnalyzer {
                 }
             }
             QContent::Isrc { isrc, .. } => {
-                if let Some(t) = self.tracks.last_mut() {
+                // An ISRC in a pregap (index 0) may still name the previous
+                // track's recording (wodim -raw96r does this in its gapless
+                // pregaps): only index >= 1 frames name the track's ISRC.
+                let in_body = self.cur_index >= 1;
+                if let Some(t) = self.tracks.last_mut().filter(|_| in_body) {
                     if t.isrc.is_none() {
                         t.isrc = Some(String::from_utf8_lossy(&isrc).into_owned());
                     }
