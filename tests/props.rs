@@ -3,45 +3,16 @@
 //! from Q equals `expected_toc()`.
 
 use std::collections::BTreeMap;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::Read;
 
 use proptest::prelude::*;
-use rawcd::image::{ImageType, RawCdImageCreator};
+use rawcd::image::{ImageType, RawCdImageCreator, Synthetic};
 use rawcd::msf::{Msf, IMAGE_START_LBA};
 use rawcd::sector::SectorType;
 use rawcd::subcode::{pack, QContent, TocEntry};
 
-/// `sectors` of silence, generated on demand.
-struct Silence {
-    len: u64,
-    pos: u64,
-}
-
-impl Read for Silence {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = (self.len.saturating_sub(self.pos) as usize).min(buf.len());
-        buf[..n].fill(0);
-        self.pos += n as u64;
-        Ok(n)
-    }
-}
-
-impl Seek for Silence {
-    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        self.pos = match to {
-            SeekFrom::Start(p) => p,
-            SeekFrom::End(d) => self.len.saturating_add_signed(d),
-            SeekFrom::Current(d) => self.pos.saturating_add_signed(d),
-        };
-        Ok(self.pos)
-    }
-}
-
-fn silence(sectors: u32) -> Silence {
-    Silence {
-        len: sectors as u64 * 2352,
-        pos: 0,
-    }
+fn silence(sectors: u32) -> Synthetic {
+    Synthetic::silence(sectors as u64)
 }
 
 #[derive(Debug, Clone)]

@@ -3,60 +3,16 @@
 //! from generated streams. Both stream: nothing is held in memory.
 
 use std::collections::BTreeMap;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io;
 use std::path::Path;
 
 use serde::Deserialize;
 
-use rawcd::image::{ImageType, RawCdImageCreator, ResultImage, SourceStream};
+use rawcd::image::{ImageType, RawCdImageCreator, ResultImage, SourceStream, Synthetic};
 use rawcd::layout::Toc;
 use rawcd::sector::SectorType;
 
 use crate::scenario::{AudioDisc, DiscSpec};
-
-/// Deterministic audio: byte `i` is `(i * 7 + seed) as u8`, generated on
-/// demand.
-#[derive(Debug, Clone)]
-pub struct PatternStream {
-    len: u64,
-    pos: u64,
-    seed: u8,
-}
-
-impl PatternStream {
-    /// `sectors` of 2352 bytes.
-    pub fn new(sectors: u32, seed: u8) -> PatternStream {
-        PatternStream {
-            len: sectors as u64 * 2352,
-            pos: 0,
-            seed,
-        }
-    }
-}
-
-impl Read for PatternStream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = (self.len.saturating_sub(self.pos) as usize).min(buf.len());
-        for (k, b) in buf[..n].iter_mut().enumerate() {
-            *b = ((self.pos + k as u64).wrapping_mul(7) as u8).wrapping_add(self.seed);
-        }
-        self.pos += n as u64;
-        Ok(n)
-    }
-}
-
-impl Seek for PatternStream {
-    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        let p = match to {
-            SeekFrom::Start(p) => Some(p),
-            SeekFrom::End(d) => self.len.checked_add_signed(d),
-            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
-        };
-        self.pos =
-            p.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before start"))?;
-        Ok(self.pos)
-    }
-}
 
 #[derive(Deserialize)]
 struct FileSpec {
@@ -177,10 +133,13 @@ fn from_audio(a: &AudioDisc, image_type: ImageType) -> rawcd::Result<BuiltImage>
         c.set_media_catalog_number(mcn)?;
     }
     if let Some(p) = a.special_pregap {
-        c.add_special_pregap(PatternStream::new(p, 0x55))?;
+        c.add_special_pregap(Synthetic::audio_pattern(p as u64, 0x55))?;
     }
     for (i, &sectors) in a.tracks.iter().enumerate() {
-        let index = c.add_track(SectorType::Audio, PatternStream::new(sectors, i as u8 + 1))?;
+        let index = c.add_track(
+            SectorType::Audio,
+            Synthetic::audio_pattern(sectors as u64, i as u8 + 1),
+        )?;
         let mut info = c.track_info(index)?;
         if let Some(Some(isrc)) = a.isrc.get(i) {
             info.set_isrc(isrc)?;

@@ -3,6 +3,8 @@
 
 use std::io::{self, Read, Seek, SeekFrom};
 
+use super::Synthetic;
+
 use sha2::{Digest, Sha256};
 
 use super::*;
@@ -10,80 +12,6 @@ use crate::error::hresult;
 use crate::layout::CopySetting;
 use crate::sector::SectorType;
 use crate::subcode::pack;
-
-/// A stream of `sectors` audio sectors whose byte `i` is `(i * 7 + seed) as u8`,
-/// generated on demand (no memory).
-struct Pattern {
-    len: u64,
-    pos: u64,
-    seed: u8,
-}
-
-impl Pattern {
-    fn new(sectors: u64, seed: u8) -> Pattern {
-        Pattern {
-            len: sectors * 2352,
-            pos: 0,
-            seed,
-        }
-    }
-    fn zero(sectors: u64) -> Zero {
-        Zero {
-            len: sectors * 2352,
-            pos: 0,
-        }
-    }
-    fn byte(&self, i: u64) -> u8 {
-        (i.wrapping_mul(7) as u8).wrapping_add(self.seed)
-    }
-}
-
-impl Read for Pattern {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = (self.len.saturating_sub(self.pos) as usize).min(buf.len());
-        for (k, b) in buf[..n].iter_mut().enumerate() {
-            *b = self.byte(self.pos + k as u64);
-        }
-        self.pos += n as u64;
-        Ok(n)
-    }
-}
-
-impl Seek for Pattern {
-    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        self.pos = match to {
-            SeekFrom::Start(p) => p,
-            SeekFrom::End(d) => (self.len as i64 + d) as u64,
-            SeekFrom::Current(d) => (self.pos as i64 + d) as u64,
-        };
-        Ok(self.pos)
-    }
-}
-
-struct Zero {
-    len: u64,
-    pos: u64,
-}
-
-impl Read for Zero {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = (self.len.saturating_sub(self.pos) as usize).min(buf.len());
-        buf[..n].fill(0);
-        self.pos += n as u64;
-        Ok(n)
-    }
-}
-
-impl Seek for Zero {
-    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        self.pos = match to {
-            SeekFrom::Start(p) => p,
-            SeekFrom::End(d) => (self.len as i64 + d) as u64,
-            SeekFrom::Current(d) => (self.pos as i64 + d) as u64,
-        };
-        Ok(self.pos)
-    }
-}
 
 fn hex(s: &str) -> Vec<u8> {
     s.split_whitespace()
@@ -96,9 +24,9 @@ fn spec_disc(ty: ImageType) -> ResultImage {
     let mut c = RawCdImageCreator::new();
     c.set_resulting_image_type(ty).unwrap();
     c.set_disable_gapless_audio(true).unwrap();
-    c.add_track(SectorType::Audio, Pattern::zero(13_200))
+    c.add_track(SectorType::Audio, Synthetic::silence(13_200))
         .unwrap();
-    c.add_track(SectorType::Audio, Pattern::zero(13_500))
+    c.add_track(SectorType::Audio, Synthetic::silence(13_500))
         .unwrap();
     for i in 1..=2 {
         c.track_info(i)
@@ -197,7 +125,7 @@ fn mcn_and_isrc_frames_follow_the_cadence() {
     let mut c = RawCdImageCreator::new();
     c.set_resulting_image_type(ImageType::Raw).unwrap();
     c.set_media_catalog_number("0123456789012").unwrap();
-    c.add_track(SectorType::Audio, Pattern::zero(13_350))
+    c.add_track(SectorType::Audio, Synthetic::silence(13_350))
         .unwrap();
     let mut t = c.track_info(1).unwrap();
     t.set_isrc("US-RC1-76-07839").unwrap();
@@ -226,12 +154,12 @@ fn imapi_worked_example_gapless_and_gapped() {
         let mut c = RawCdImageCreator::new();
         c.set_disable_gapless_audio(disable).unwrap();
         assert_eq!(
-            c.add_track(SectorType::Audio, Pattern::new(300, 1))
+            c.add_track(SectorType::Audio, Synthetic::audio_pattern(300, 1))
                 .unwrap(),
             1
         );
         assert_eq!(
-            c.add_track(SectorType::Audio, Pattern::new(450, 2))
+            c.add_track(SectorType::Audio, Synthetic::audio_pattern(450, 2))
                 .unwrap(),
             2
         );
@@ -252,32 +180,32 @@ fn imapi_worked_example_gapless_and_gapped() {
 fn gapless_tail_is_next_tracks_pregap_with_the_same_audio() {
     let mut c = RawCdImageCreator::new();
     c.set_resulting_image_type(ImageType::Raw).unwrap();
-    c.add_track(SectorType::Audio, Pattern::new(300, 1))
+    c.add_track(SectorType::Audio, Synthetic::audio_pattern(300, 1))
         .unwrap();
-    c.add_track(SectorType::Audio, Pattern::new(450, 2))
+    c.add_track(SectorType::Audio, Synthetic::audio_pattern(450, 2))
         .unwrap();
     let mut img = c.create_result_image().unwrap();
     // LBA 150..299: track 1's audio bytes 150..299, flagged track 2 index 0.
     let rec = record(&mut img, 150);
-    let src = Pattern::new(300, 1);
-    let want: Vec<u8> = (0..2352).map(|i| src.byte(150 * 2352 + i)).collect();
+    let src = Synthetic::audio_pattern(300, 1);
+    let want: Vec<u8> = (0..2352).map(|i| src.byte_at(150 * 2352 + i)).collect();
     assert_eq!(&rec[..2352], &want[..]);
     let q = q_of(&mut img, 150);
     assert_eq!(&q[..6], &hex("21 02 00 00 02 00")[..]);
     assert_eq!(rec[2352] & 0x80, 0x80, "P set in the pregap");
     // LBA 300 is track 2 index 1 and carries track 2's first audio bytes.
     let rec = record(&mut img, 300);
-    let src = Pattern::new(450, 2);
+    let src = Synthetic::audio_pattern(450, 2);
     assert_eq!(
         rec[..16],
-        (0..16).map(|i| src.byte(i)).collect::<Vec<_>>()[..]
+        (0..16).map(|i| src.byte_at(i)).collect::<Vec<_>>()[..]
     );
 }
 
 #[test]
 fn stream_reads_and_seeks_consistently() {
     let mut c = RawCdImageCreator::new();
-    c.add_track(SectorType::Audio, Pattern::new(300, 9))
+    c.add_track(SectorType::Audio, Synthetic::audio_pattern(300, 9))
         .unwrap();
     let mut img = c.create_result_image().unwrap();
     let size = 2448u64;
@@ -299,18 +227,18 @@ fn stream_reads_and_seeks_consistently() {
 #[test]
 fn add_track_reports_the_last_failing_check() {
     let mut c = RawCdImageCreator::new();
-    c.add_track(SectorType::Audio, Pattern::new(300, 0))
+    c.add_track(SectorType::Audio, Synthetic::audio_pattern(300, 0))
         .unwrap();
     c.create_result_image().unwrap();
     let e = c
-        .add_track(SectorType::Mode1, Pattern::new(300, 0))
+        .add_track(SectorType::Mode1, Synthetic::audio_pattern(300, 0))
         .unwrap_err();
     assert_eq!(
         e.hresult(),
         hresult::E_IMAPI_RAW_IMAGE_SECTOR_TYPE_NOT_SUPPORTED
     );
     let e = c
-        .add_track(SectorType::Audio, Pattern::new(300, 0))
+        .add_track(SectorType::Audio, Synthetic::audio_pattern(300, 0))
         .unwrap_err();
     assert_eq!(e.hresult(), hresult::E_IMAPI_RAW_IMAGE_IS_READ_ONLY);
     assert_eq!(
@@ -335,11 +263,10 @@ fn creator_argument_errors_have_imapi_codes() {
         hresult::E_IMAPI_RAW_IMAGE_NO_TRACKS
     );
     let short = c
-        .add_track(SectorType::Audio, Pattern::new(299, 0))
+        .add_track(SectorType::Audio, Synthetic::audio_pattern(299, 0))
         .unwrap_err();
     assert_eq!(short.hresult(), hresult::E_INVALIDARG);
-    let mut odd = Pattern::new(300, 0);
-    odd.len += 1;
+    let odd = Synthetic::pattern(300 * 2352 + 1, 0);
     assert_eq!(
         c.add_track(SectorType::Audio, odd).unwrap_err().hresult(),
         hresult::E_INVALIDARG
@@ -358,7 +285,7 @@ fn creator_argument_errors_have_imapi_codes() {
     );
     c.set_starting_track_number(98).unwrap();
     assert_eq!(
-        c.add_track(SectorType::Audio, Pattern::new(300, 0))
+        c.add_track(SectorType::Audio, Synthetic::audio_pattern(300, 0))
             .unwrap(),
         1
     );
@@ -367,14 +294,14 @@ fn creator_argument_errors_have_imapi_codes() {
         c.set_starting_track_number(5).unwrap_err().hresult(),
         hresult::E_IMAPI_RAW_IMAGE_TRACKS_ALREADY_ADDED
     );
-    c.add_track(SectorType::Audio, Pattern::new(300, 0))
+    c.add_track(SectorType::Audio, Synthetic::audio_pattern(300, 0))
         .unwrap();
     let e = c
-        .add_track(SectorType::Audio, Pattern::new(300, 0))
+        .add_track(SectorType::Audio, Synthetic::audio_pattern(300, 0))
         .unwrap_err();
     assert_eq!(e.hresult(), hresult::E_IMAPI_RAW_IMAGE_TOO_MANY_TRACKS);
     assert_eq!(
-        c.add_special_pregap(Pattern::new(150, 0))
+        c.add_special_pregap(Synthetic::audio_pattern(150, 0))
             .unwrap_err()
             .hresult(),
         hresult::E_IMAPI_RAW_IMAGE_TRACKS_ALREADY_ADDED
@@ -393,10 +320,10 @@ fn creator_argument_errors_have_imapi_codes() {
 fn leadout_limit_refuses_a_track_and_rolls_it_back() {
     let mut c = RawCdImageCreator::new();
     c.set_start_of_leadout_limit(500).unwrap();
-    c.add_track(SectorType::Audio, Pattern::new(300, 0))
+    c.add_track(SectorType::Audio, Synthetic::audio_pattern(300, 0))
         .unwrap();
     let e = c
-        .add_track(SectorType::Audio, Pattern::new(300, 0))
+        .add_track(SectorType::Audio, Synthetic::audio_pattern(300, 0))
         .unwrap_err();
     assert_eq!(e.hresult(), hresult::E_IMAPI_RAW_IMAGE_INSUFFICIENT_SPACE);
     assert_eq!(e.to_string(), "insufficient space: the lead-out would start at LBA 600, beyond the limit LBA 500 (adding track 2)");
@@ -408,14 +335,15 @@ fn leadout_limit_refuses_a_track_and_rolls_it_back() {
 fn special_pregap_moves_track_one() {
     let mut c = RawCdImageCreator::new();
     c.set_resulting_image_type(ImageType::Raw).unwrap();
-    c.add_special_pregap(Pattern::new(200, 3)).unwrap();
+    c.add_special_pregap(Synthetic::audio_pattern(200, 3))
+        .unwrap();
     assert_eq!(
-        c.add_special_pregap(Pattern::new(200, 3))
+        c.add_special_pregap(Synthetic::audio_pattern(200, 3))
             .unwrap_err()
             .hresult(),
         hresult::E_IMAPI_RAW_IMAGE_TRACKS_ALREADY_ADDED
     );
-    c.add_track(SectorType::Audio, Pattern::new(300, 0))
+    c.add_track(SectorType::Audio, Synthetic::audio_pattern(300, 0))
         .unwrap();
     assert_eq!(c.track_info(1).unwrap().starting_lba(), 200);
     let toc = c.expected_toc().unwrap();
@@ -424,17 +352,17 @@ fn special_pregap_moves_track_one() {
     let mut img = c.create_result_image().unwrap();
     // LBA 0 is index 0 of track 1 with the hidden audio; relative time 200 sectors to go.
     assert_eq!(&q_of(&mut img, 0)[..6], &hex("21 01 00 00 02 50")[..]);
-    let src = Pattern::new(200, 3);
+    let src = Synthetic::audio_pattern(200, 3);
     assert_eq!(
         record(&mut img, 0)[..8],
-        (0..8).map(|i| src.byte(i)).collect::<Vec<_>>()[..]
+        (0..8).map(|i| src.byte_at(i)).collect::<Vec<_>>()[..]
     );
 }
 
 #[test]
 fn track_indexes_follow_imapi_rules() {
     let mut c = RawCdImageCreator::new();
-    c.add_track(SectorType::Audio, Pattern::new(1000, 0))
+    c.add_track(SectorType::Audio, Synthetic::audio_pattern(1000, 0))
         .unwrap();
     let mut t = c.track_info(1).unwrap();
     use crate::image::creator::IndexAdded;
@@ -469,7 +397,7 @@ fn track_indexes_follow_imapi_rules() {
     t.clear_track_index(100).unwrap();
     assert_eq!(t.track_indexes(), vec![0, 500]);
     let mut many = RawCdImageCreator::new();
-    many.add_track(SectorType::Audio, Pattern::new(2000, 0))
+    many.add_track(SectorType::Audio, Synthetic::audio_pattern(2000, 0))
         .unwrap();
     let mut t = many.track_info(1).unwrap();
     for k in 1..99 {
@@ -494,7 +422,7 @@ fn q_of_raw(img: &mut ResultImage, lba: i32) -> Vec<u8> {
 fn rw_generator_is_ored_in_and_checked() {
     let mut c = RawCdImageCreator::new();
     c.set_resulting_image_type(ImageType::Raw).unwrap();
-    c.add_track(SectorType::Audio, Pattern::new(300, 0))
+    c.add_track(SectorType::Audio, Synthetic::audio_pattern(300, 0))
         .unwrap();
     let sectors = 22_650 + 300 + 6_750;
     let rw: Vec<u8> = (0..sectors * 96).map(|i| (i % 61) as u8 & 0x3f).collect();
@@ -513,7 +441,7 @@ fn rw_generator_is_ored_in_and_checked() {
     assert_eq!(&got[..], &rw[k..k + 96]);
 
     let mut bad = RawCdImageCreator::new();
-    bad.add_track(SectorType::Audio, Pattern::new(300, 0))
+    bad.add_track(SectorType::Audio, Synthetic::audio_pattern(300, 0))
         .unwrap();
     bad.add_subcode_rw_generator(io::Cursor::new(vec![0u8; 96]))
         .unwrap();
@@ -527,9 +455,9 @@ fn rw_generator_is_ored_in_and_checked() {
 fn expected_table_of_contents_is_read_toc_format0_msf() {
     // spec/imapi2.md §2.4 gapless example: T1 00:02:00, T2 00:06:00, LO 00:12:00.
     let mut c = RawCdImageCreator::new();
-    c.add_track(SectorType::Audio, Pattern::new(300, 1))
+    c.add_track(SectorType::Audio, Synthetic::audio_pattern(300, 1))
         .unwrap();
-    c.add_track(SectorType::Audio, Pattern::new(450, 2))
+    c.add_track(SectorType::Audio, Synthetic::audio_pattern(450, 2))
         .unwrap();
     let bytes = c.expected_table_of_contents(false).unwrap();
     assert_eq!(

@@ -15,9 +15,11 @@ use serde::{Deserialize, Serialize};
 mod creator;
 mod stream;
 pub mod subchannel;
+pub mod synthetic;
 
 pub use creator::{RawCdImageCreator, TrackInfo};
 pub use stream::{ResultImage, SourceStream};
+pub use synthetic::Synthetic;
 
 /// A seekable byte source: what track data, pregaps and R–W generators are.
 pub trait ReadSeek: Read + Seek + Send {}

@@ -2,9 +2,9 @@
 //! a layout), materialized from a chosen LBA, and byte-level mutations.
 #![allow(dead_code)]
 
-use std::io::{self, Cursor, Read, Seek, SeekFrom};
+use std::io::{Cursor, Read, Seek, SeekFrom};
 
-use rawcd::image::{ImageType, RawCdImageCreator, ResultImage, SourceStream};
+use rawcd::image::{ImageType, RawCdImageCreator, ResultImage, SourceStream, Synthetic};
 use rawcd::layout::{
     Content, CopySetting, Encoding, Layout, Segment, SourceInfo, Track, TrackFlags,
 };
@@ -13,45 +13,6 @@ use rawcd::sector::{descramble, ecc, edc, scramble, SectorType, SECTOR_SIZE};
 use rawcd::subcode::pack::{pq16, raw96, unpq16, PqCrc};
 use rawcd::subcode::QFrame;
 use rawcd::validate::{validate_reader, Options, Report};
-
-/// A stream of `len` bytes whose byte `i` is `(i * 7 + seed)`, on demand.
-pub struct Pattern {
-    len: u64,
-    pos: u64,
-    seed: u8,
-}
-
-impl Pattern {
-    pub fn sectors(sectors: u64, size: u64, seed: u8) -> Pattern {
-        Pattern {
-            len: sectors * size,
-            pos: 0,
-            seed,
-        }
-    }
-}
-
-impl Read for Pattern {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = (self.len.saturating_sub(self.pos) as usize).min(buf.len());
-        for (k, b) in buf[..n].iter_mut().enumerate() {
-            *b = ((self.pos + k as u64).wrapping_mul(7) as u8).wrapping_add(self.seed);
-        }
-        self.pos += n as u64;
-        Ok(n)
-    }
-}
-
-impl Seek for Pattern {
-    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        self.pos = match to {
-            SeekFrom::Start(p) => p,
-            SeekFrom::End(d) => (self.len as i64 + d) as u64,
-            SeekFrom::Current(d) => (self.pos as i64 + d) as u64,
-        };
-        Ok(self.pos)
-    }
-}
 
 /// First LBA the test images are materialized from: the last 150 lead-in
 /// sectors (10 TOC cycles) are enough and keep images small.
@@ -65,7 +26,7 @@ pub fn audio_disc(ty: ImageType, gapless: bool) -> ResultImage {
     c.set_disable_gapless_audio(!gapless).unwrap();
     c.set_media_catalog_number("0123456789012").unwrap();
     for (i, n) in [400u64, 500, 350].into_iter().enumerate() {
-        c.add_track(SectorType::Audio, Pattern::sectors(n, 2352, i as u8))
+        c.add_track(SectorType::Audio, Synthetic::pattern(n * 2352, i as u8))
             .unwrap();
     }
     c.track_info(2).unwrap().set_isrc("USRC17607839").unwrap();
@@ -132,7 +93,7 @@ pub fn data_disc(ty: ImageType) -> ResultImage {
         .iter()
         .enumerate()
         .map(|(i, &s)| {
-            let st: SourceStream = Box::new(Pattern::sectors(300, s, 40 + i as u8));
+            let st: SourceStream = Box::new(Synthetic::pattern(300 * s, 40 + i as u8));
             (format!("src{i}"), st)
         })
         .collect();
