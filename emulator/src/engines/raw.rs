@@ -231,9 +231,12 @@ impl RawAnalyzer {
             findings.push(Finding::ShortLeadOut { sectors: 0 });
             return None;
         };
+        // A first-session lead-out is 6750 sectors (90 s); a burn that stopped
+        // inside it did not finish the disc either.
         let n = (written_end - leadout).max(0) as u32;
         if n < rawcd::msf::LEADOUT_SECTORS as u32 {
             findings.push(Finding::ShortLeadOut { sectors: n });
+            return None;
         }
         let mut tracks = self.tracks.clone();
         for t in &mut tracks {
