@@ -52,8 +52,7 @@ fn points() -> Vec<i32> {
 fn last_prevent_allows(transcript: &str) -> bool {
     transcript
         .lines()
-        .filter(|l| l.contains("PREVENT ALLOW MEDIUM REMOVAL"))
-        .last()
+        .rfind(|l| l.contains("PREVENT ALLOW MEDIUM REMOVAL"))
         .is_some_and(|l| !l.contains("prevent "))
 }
 
