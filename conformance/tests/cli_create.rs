@@ -162,3 +162,43 @@ fn bench_mode_prints_throughput() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("MB/s"), "{text}");
 }
+
+#[test]
+fn toc_of_an_image_equals_toc_of_its_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    common::materialise("03-isrc-catalog.cue", dir.path());
+    let out = rawcd(
+        &[
+            "create",
+            "03-isrc-catalog.cue",
+            "-o",
+            "d.img",
+            "--type",
+            "raw",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success());
+    let from_layout = rawcd(&["toc", "--json", "03-isrc-catalog.cue"], dir.path());
+    let from_image = rawcd(&["toc", "--json", "d.img"], dir.path());
+    assert!(
+        from_image.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_image.stderr)
+    );
+    let a: serde_json::Value = serde_json::from_slice(&from_layout.stdout).unwrap();
+    let b: serde_json::Value = serde_json::from_slice(&from_image.stdout).unwrap();
+    for key in ["first_track", "last_track", "leadout_lba", "mcn"] {
+        assert_eq!(a[key], b[key], "{key}");
+    }
+    for (x, y) in a["tracks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(b["tracks"].as_array().unwrap())
+    {
+        for key in ["number", "control", "start_lba", "isrc"] {
+            assert_eq!(x[key], y[key], "track {}: {key}", x["number"]);
+        }
+    }
+}
