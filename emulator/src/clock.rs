@@ -62,6 +62,11 @@ impl Clock {
         self.links
     }
 
+    /// Whether a burn is streaming (the buffer drains to the disc).
+    pub fn is_writing(&self) -> bool {
+        self.writing
+    }
+
     /// Sets the drain rate (SET CD SPEED).
     pub fn set_speed(&mut self, kbps: u16) {
         self.rate_bps = u64::from(kbps.max(1)) * 1000;
