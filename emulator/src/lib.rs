@@ -201,6 +201,13 @@ impl Emulator {
         &self.clock
     }
 
+    /// Buffer-underrun-free links made so far: how often the drive ran dry
+    /// with BUFE on, paused and resumed (mmc.md §6.3; Ricoh's page 0x30 and
+    /// Plextor's counters are the real-drive analogues).
+    pub fn buffer_underrun_free_links(&self) -> u64 {
+        self.clock.links()
+    }
+
     /// Lets virtual time pass with the host doing nothing (a stalled
     /// host): the drive drains its buffer; an empty buffer while writing is
     /// an underrun unless BUFE is on.
