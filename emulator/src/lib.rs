@@ -16,7 +16,7 @@
 //!
 //! Layout (STYLE.md §1): [`drive`] profiles, [`media`] (ATIP, state),
 //! `dispatch` (one `match` on [`rawcd::mmc::Command`]), `commands/*`
-//! (handlers per command family), `engines/` (RAW and SAO write engines),
+//! (handlers per command family), `engines/` (RAW, SAO and TAO write engines),
 //! [`clock`] (virtual time), [`faults`] (drive-state faults), [`error`]
 //! (`CommandError` → sense, in one place), [`persist`] (`.rcd` files),
 //! [`disc`] (recorded state, TOC, findings).

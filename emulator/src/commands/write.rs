@@ -1,9 +1,10 @@
 //! WRITE(10)/(12), SEND CUE SHEET, SYNCHRONIZE CACHE, CLOSE TRACK/SESSION,
 //! BLANK — the strict state machine of mmc.md §2.12–§2.14 and
 //! real-clients.md §5.4: NWA rules, contiguous writes, block size from page
-//! 05 (RAW) or the cue sheet (SAO), no writes to closed media, BLANK only on
-//! CD-RW, the cue sheet only in SAO, nothing past the last possible
-//! lead-out (+ the lead-out in RAW).
+//! 05 (RAW, TAO per track) or the cue sheet (SAO), no writes to closed
+//! media, BLANK only on CD-RW, the cue sheet only in SAO, CLOSE TRACK/SESSION
+//! only in TAO (SYNCHRONIZE CACHE only flushes there), nothing past the last
+//! possible lead-out (+ the lead-out in RAW).
 
 use rawcd::mmc::{Blank, CloseTrackSession, SendCueSheet, Sense, SynchronizeCache};
 use rawcd::msf::{Lba, LEADOUT_SECTORS};
