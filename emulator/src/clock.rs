@@ -5,8 +5,14 @@
 //! the free buffer is held until enough has drained (time passes, as a real
 //! drive holds the command). Time also passes when the host idles
 //! ([`crate::Emulator::advance_time`]); if the buffer runs dry while a
-//! write is in progress the drive underruns — unless BUFE is on, when it
-//! only counts a buffer-underrun-free link (mmc.md §6.3, checklist item 7).
+//! write is in progress the drive underruns — unless BUFE is on (mmc.md
+//! §6.3, checklist item 7): then the drive *pauses* at the last written
+//! frame, counts a buffer-underrun-free link ([`Clock::links`]), lets the
+//! host refill the buffer without draining it, and resumes once the buffer
+//! is half full (or when the host flushes with SYNCHRONIZE CACHE / CLOSE).
+//! READ BUFFER CAPACITY reports [`Clock::free`] throughout, so a host sees
+//! the buffer drain with time, fill with WRITEs, and stand still while the
+//! drive is paused.
 
 /// The virtual clock and the drive buffer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +24,7 @@ pub struct Clock {
     writing: bool,
     bufe: bool,
     underrun: bool,
+    paused: bool,
     links: u64,
 }
 
@@ -33,6 +40,7 @@ impl Clock {
             writing: false,
             bufe: false,
             underrun: false,
+            paused: false,
             links: 0,
         }
     }
@@ -57,9 +65,20 @@ impl Clock {
         self.buffer_size - self.fill
     }
 
+    /// Whether the drive is paused after a buffer underrun with BUFE on,
+    /// waiting for the host to refill the buffer.
+    pub fn is_paused(&self) -> bool {
+        self.paused
+    }
+
     /// Buffer-underrun-free links made so far (BUFE on).
     pub fn links(&self) -> u64 {
         self.links
+    }
+
+    /// Whether a burn is streaming (the buffer drains to the disc).
+    pub fn is_writing(&self) -> bool {
+        self.writing
     }
 
     /// Sets the drain rate (SET CD SPEED).
@@ -72,6 +91,7 @@ impl Clock {
         self.writing = true;
         self.bufe = bufe;
         self.underrun = false;
+        self.paused = false;
     }
 
     /// The burn ended: the buffer is flushed.
@@ -79,6 +99,7 @@ impl Clock {
         let rest = self.fill;
         self.drain_time(rest);
         self.writing = false;
+        self.paused = false;
         self.fill = 0;
     }
 
@@ -86,14 +107,20 @@ impl Clock {
         self.now_us += bytes.saturating_mul(1_000_000) / self.rate_bps;
     }
 
-    /// Time passes: the buffer drains; running dry mid-burn underruns.
+    /// Time passes: the buffer drains; running dry mid-burn underruns
+    /// (BUFE off) or pauses the drive (BUFE on). A paused drive does not
+    /// drain.
     pub fn advance(&mut self, us: u64) {
         self.now_us = self.now_us.saturating_add(us);
+        if self.paused {
+            return;
+        }
         let drained = (u128::from(us) * u128::from(self.rate_bps) / 1_000_000)
             .min(u128::from(u64::MAX)) as u64;
         if self.writing && drained > self.fill {
             if self.bufe {
                 self.links += 1;
+                self.paused = true;
             } else {
                 self.underrun = true;
             }
@@ -105,6 +132,9 @@ impl Clock {
     /// command until they do (time passes, no underrun).
     pub fn host_write(&mut self, bytes: u64) {
         let bytes = bytes.min(self.buffer_size);
+        if self.paused && self.fill + bytes >= self.buffer_size / 2 {
+            self.paused = false;
+        }
         if bytes > self.free() {
             let need = bytes - self.free();
             self.drain_time(need);
@@ -152,5 +182,15 @@ mod tests {
         c.advance(2_000_000);
         assert!(!c.take_underrun());
         assert_eq!(c.links(), 1);
+        assert!(c.is_paused());
+        // Paused: time passes, nothing drains, no further link.
+        c.host_write(100);
+        c.advance(2_000_000);
+        assert_eq!((c.fill(), c.links()), (100, 1));
+        // Half full: the drive resumes and drains again.
+        c.host_write(400);
+        assert!(!c.is_paused());
+        c.advance(100_000);
+        assert_eq!(c.fill(), 400);
     }
 }

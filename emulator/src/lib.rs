@@ -16,7 +16,7 @@
 //!
 //! Layout (STYLE.md §1): [`drive`] profiles, [`media`] (ATIP, state),
 //! `dispatch` (one `match` on [`rawcd::mmc::Command`]), `commands/*`
-//! (handlers per command family), `engines/` (RAW and SAO write engines),
+//! (handlers per command family), `engines/` (RAW, SAO and TAO write engines),
 //! [`clock`] (virtual time), [`faults`] (drive-state faults), [`error`]
 //! (`CommandError` → sense, in one place), [`persist`] (`.rcd` files),
 //! [`disc`] (recorded state, TOC, findings).
@@ -202,6 +202,13 @@ impl Emulator {
     /// The virtual clock.
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// Buffer-underrun-free links made so far: how often the drive ran dry
+    /// with BUFE on, paused and resumed (mmc.md §6.3; Ricoh's page 0x30 and
+    /// Plextor's counters are the real-drive analogues).
+    pub fn buffer_underrun_free_links(&self) -> u64 {
+        self.clock.links()
     }
 
     /// Lets virtual time pass with the host doing nothing (a stalled

@@ -65,4 +65,27 @@ proptest! {
             prop_assert!(well_formed(&o, 36usize.max(n as usize * 2448)), "{:?}", o);
         }
     }
+
+    #[test]
+    fn random_tao_sequences_keep_invariants(steps in prop::collection::vec((0u8..8, 0u8..16, -200i32..1200, 0u16..30), 1..40),
+                                            test in any::<bool>()) {
+        let mut e = Emulator::builtin("default", "cdr80").unwrap();
+        for (kind, x, lba, n) in steps {
+            let size = [2352usize, 2368, 2448, 2448, 0, 0, 0, 0, 2048, 2336, 2048, 2056, 2324, 2332, 0, 0][usize::from(x)];
+            let o = match kind {
+                0 => {
+                    let mut list = vec![0u8; 60];
+                    list[8..14].copy_from_slice(&[0x05, 0x32, 0x01 | if test { 0x10 } else { 0 }, x & 0x0f, x, 0]);
+                    data_out(&mut e, &hex("55 10 00 00 00 00 00 00 3c 00"), &list)
+                }
+                1 | 2 => write10(&mut e, lba, n, &vec![x; n as usize * size.max(1)]),
+                3 => none(&mut e, &[0x5b, 0, 1, 0, 0, x, 0, 0, 0, 0]),
+                4 => none(&mut e, &[0x5b, x & 1, 2, 0, 0, 0, 0, 0, 0, 0]),
+                5 => none(&mut e, &hex("35 02 00 00 00 00 00 00 00 00")),
+                6 => read_cd_raw(&mut e, lba, u32::from(n)).0,
+                _ => data_in(&mut e, &[0x52, x & 3, 0, 0, 0, lba as u8, 0, 0, 0x24, 0], 36).0,
+            };
+            prop_assert!(well_formed(&o, 36usize.max(n as usize * 2448)), "{:?}", o);
+        }
+    }
 }

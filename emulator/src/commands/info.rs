@@ -16,7 +16,10 @@ use rawcd::mmc::{
 use rawcd::msf::{Lba, Msf};
 use rawcd::transport::DataPhase;
 
+use rawcd::sector::SectorType;
+
 use crate::dispatch::reply;
+use crate::engines::tao::Tao;
 use crate::error::CommandError;
 use crate::media::MediaKind;
 use crate::{DiscState, DiscToc, Emulator};
@@ -76,9 +79,14 @@ impl Emulator {
                 }
             }
         };
+        let tao_next = self
+            .session
+            .as_ref()
+            .and_then(|s| s.tao.as_ref())
+            .map(|t| t.next_number());
         let (first, last) = match self.media.toc() {
             Some(t) if self.media.state() == DiscState::Complete => (t.first_track, t.last_track),
-            _ => (1, 1),
+            _ => (1, tao_next.unwrap_or(1)),
         };
         let di = DiscInformation {
             data_type: 0,
@@ -135,12 +143,96 @@ impl Emulator {
         }
     }
 
+    /// READ TRACK INFORMATION during a TAO session: closed tracks, the
+    /// incomplete track (NWA valid) and the invisible track after them.
+    fn tao_track_information(
+        &self,
+        tao: &Tao,
+        c: &ReadTrackInformation,
+    ) -> Result<TrackInformation, CommandError> {
+        let lpl = self.media.atip().map_or(0, |a| a.last_possible_lead_out);
+        let next = tao.next_number();
+        let open_no = tao.open.as_ref().map(|o| o.track.number);
+        let number = match c.address_type {
+            AddressType::Track if c.address == 0xff => open_no.unwrap_or(next),
+            AddressType::Track if (1..=u32::from(next)).contains(&c.address) => c.address as u8,
+            AddressType::Lba => {
+                let lba = c.address as i32;
+                let closed = tao
+                    .closed
+                    .iter()
+                    .find(|t| (t.extent_start..t.end).contains(&lba));
+                match (closed, &tao.open) {
+                    (Some(t), _) => t.number,
+                    (None, Some(o)) if lba >= o.track.extent_start && lba < o.next => {
+                        o.track.number
+                    }
+                    _ => next,
+                }
+            }
+            AddressType::Session if c.address == 1 => 1,
+            _ => return Err(CommandError::InvalidField { byte: 5, bit: None }),
+        };
+        let data_mode = |ty: SectorType| match ty {
+            SectorType::Audio => 0x0f,
+            SectorType::Mode1 | SectorType::Mode1Raw => 1,
+            _ => 2,
+        };
+        let mut ti = TrackInformation {
+            track_number: u16::from(number),
+            session_number: 1,
+            damage: false,
+            copy: false,
+            track_mode: 0x7,
+            rt: false,
+            blank: true,
+            packet: false,
+            fp: false,
+            data_mode: 1,
+            lra_v: false,
+            nwa_v: true,
+            start: tao.nwa(),
+            next_writable: tao.nwa(),
+            free_blocks: (lpl - tao.nwa()).max(0) as u32,
+            packet_size: 0,
+            track_size: (lpl - tao.nwa()).max(0) as u32,
+            last_recorded: 0,
+        };
+        if let Some(t) = tao.closed.iter().find(|t| t.number == number) {
+            ti.track_mode = t.control;
+            ti.blank = false;
+            ti.data_mode = data_mode(t.sector_type);
+            ti.lra_v = true;
+            ti.nwa_v = false;
+            ti.start = t.start;
+            ti.next_writable = 0;
+            ti.free_blocks = 0;
+            ti.track_size = (t.end - t.start).max(0) as u32;
+            ti.last_recorded = t.end - 1;
+        } else if let Some(o) = tao.open.as_ref().filter(|o| o.track.number == number) {
+            ti.track_mode = o.track.control;
+            ti.blank = false;
+            ti.data_mode = data_mode(o.track.sector_type);
+            ti.lra_v = o.next > o.track.start;
+            ti.start = o.track.start;
+            ti.next_writable = o.next;
+            ti.free_blocks = (lpl - o.next).max(0) as u32;
+            ti.track_size = (lpl - o.track.start).max(0) as u32;
+            ti.last_recorded = if ti.lra_v { o.next - 1 } else { 0 };
+        }
+        Ok(ti)
+    }
+
     pub(crate) fn read_track_information(
         &mut self,
         c: &ReadTrackInformation,
         data: &mut DataPhase<'_>,
     ) -> Result<usize, CommandError> {
         let alloc = usize::from(c.allocation_length);
+        if let Some(tao) = self.session.as_ref().and_then(|s| s.tao.as_ref()) {
+            let ti = self.tao_track_information(tao, c)?;
+            return Ok(reply(data, alloc, &ti.to_bytes()));
+        }
         let Some(toc) = self.recorded_toc().cloned() else {
             if self.media.kind() == MediaKind::CdRom || self.media.state() == DiscState::Damaged {
                 return Err(CommandError::InvalidField { byte: 2, bit: None });

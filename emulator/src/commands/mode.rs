@@ -203,7 +203,13 @@ impl Emulator {
                 if wp.multi_session == 2 {
                     return Err(bad(3, "multi-session 10b is reserved"));
                 }
-                if self.session.is_some() && self.write_params_wt_dbt() != (wt, dbt) {
+                let between_tao_tracks = self.session.as_ref().is_some_and(|s| {
+                    s.write_type == 1 && wt == 1 && s.tao.as_ref().is_some_and(|t| t.open.is_none())
+                });
+                if self.session.is_some()
+                    && !between_tao_tracks
+                    && self.write_params_wt_dbt() != (wt, dbt)
+                {
                     return Err(CommandError::CommandSequence(
                         "write parameters changed during a burn",
                     ));

@@ -1,9 +1,10 @@
 //! WRITE(10)/(12), SEND CUE SHEET, SYNCHRONIZE CACHE, CLOSE TRACK/SESSION,
 //! BLANK — the strict state machine of mmc.md §2.12–§2.14 and
 //! real-clients.md §5.4: NWA rules, contiguous writes, block size from page
-//! 05 (RAW) or the cue sheet (SAO), no writes to closed media, BLANK only on
-//! CD-RW, the cue sheet only in SAO, nothing past the last possible
-//! lead-out (+ the lead-out in RAW).
+//! 05 (RAW, TAO per track) or the cue sheet (SAO), no writes to closed
+//! media, BLANK only on CD-RW, the cue sheet only in SAO, CLOSE TRACK/SESSION
+//! only in TAO (SYNCHRONIZE CACHE only flushes there), nothing past the last
+//! possible lead-out (+ the lead-out in RAW).
 
 use rawcd::mmc::{Blank, CloseTrackSession, SendCueSheet, Sense, SynchronizeCache};
 use rawcd::msf::{Lba, LEADOUT_SECTORS};
@@ -12,7 +13,7 @@ use rawcd::transport::DataPhase;
 use crate::disc::{DiscMeta, DiscToc, DiscTrack};
 use crate::dispatch::data_out;
 use crate::engines::sao::CuePlan;
-use crate::engines::{raw, Session};
+use crate::engines::{raw, tao, Session};
 use crate::error::CommandError;
 use crate::media::{MediaKind, Sectors};
 use crate::persist::{SectorStore, SLOT_LEN};
@@ -53,9 +54,10 @@ impl Emulator {
                 ))?;
                 (-150, cue.leadout)
             }
+            1 => (0, atip.last_possible_lead_out - tao::RUN_OUT),
             _ => {
                 return Err(CommandError::CommandSequence(
-                    "only RAW and SAO writing are modelled",
+                    "packet writing is not modelled (RAW, SAO and TAO are)",
                 ))
             }
         };
@@ -119,6 +121,16 @@ impl Emulator {
                 expected: Some(s.next_lba),
             });
         }
+        if s.tao.as_ref().is_some_and(|t| t.open.is_none()) {
+            self.open_tao_track(lba)?;
+        }
+        if !self.clock.is_writing() {
+            self.clock
+                .start_writing(self.write_params.bufe && self.profile.buf);
+        }
+        let Some(s) = self.session.as_ref() else {
+            return Ok(0);
+        };
         let end = i64::from(lba) + i64::from(blocks);
         if end > i64::from(s.end_limit) {
             return Err(CommandError::LbaOutOfRange {
@@ -157,8 +169,51 @@ impl Emulator {
         Ok(0)
     }
 
+    /// Opens the next TAO track at `lba` (the NWA) with the page 05 in
+    /// force; the drive writes its pregap.
+    fn open_tao_track(&mut self, lba: Lba) -> Result<(), CommandError> {
+        let limit = self.media.atip().map_or(0, |a| a.last_possible_lead_out);
+        let Some(s) = self.session.as_mut() else {
+            return Ok(());
+        };
+        let Some(t) = s.tao.as_mut() else {
+            return Ok(());
+        };
+        let pregap = t
+            .open_track(&self.write_params, limit)
+            .map_err(|e| match e {
+                CommandError::IllegalModeForTrack(_) => CommandError::IllegalModeForTrack(lba),
+                e => e,
+            })?;
+        s.dbt = u8::from(self.write_params.data_block_type);
+        if s.test {
+            return Ok(());
+        }
+        if let Sectors::Store(st) = &mut self.media.sectors {
+            let mut l = pregap.start;
+            while l < pregap.end {
+                let n = ((pregap.end - l) as usize).min(64);
+                let slots = st.reserve(l, n).map_err(io_error)?;
+                for (i, slot) in slots.chunks_exact_mut(SLOT_LEN).enumerate() {
+                    t.generated(l + i as Lba, slot);
+                }
+                l += n as Lba;
+            }
+        }
+        Ok(())
+    }
+
     fn block_sizes(&self, lba: Lba, blocks: u32) -> Result<Vec<usize>, CommandError> {
-        let s = self.session.as_ref().expect("session checked");
+        let s = self
+            .session
+            .as_ref()
+            .ok_or(CommandError::CommandSequence("no session"))?;
+        if s.write_type == 1 {
+            let size = tao::block_size(s.dbt).ok_or(CommandError::CommandSequence(
+                "data block type has no block size",
+            ))?;
+            return Ok(vec![size; blocks as usize]);
+        }
         if s.write_type == 3 {
             let size = match s.dbt {
                 1 => 2368,
@@ -216,6 +271,8 @@ impl Emulator {
                         q.crc_ok()
                     };
                     s.analyzer.sector(l, p, &q, crc_ok, &mut found);
+                } else if let Some(t) = &s.tao {
+                    t.sector(l, block, &mut s.interleaver, out);
                 } else if let Some(cue) = &self.cue {
                     cue.sector(l, block, &mut s.interleaver, out);
                 }
@@ -224,6 +281,9 @@ impl Emulator {
         }
         s.scratch = scratch;
         s.next_lba = lba + n as Lba;
+        if let Some(o) = s.tao.as_mut().and_then(|t| t.open.as_mut()) {
+            o.next = s.next_lba;
+        }
         if !s.test {
             self.media.written_end = s.next_lba;
         }
@@ -283,6 +343,15 @@ impl Emulator {
         &mut self,
         c: &SynchronizeCache,
     ) -> Result<usize, CommandError> {
+        if self.session.as_ref().is_some_and(|s| s.write_type == 1) {
+            // TAO: flush only; the track and session stay open until CLOSE.
+            self.clock.stop_writing();
+            if let Sectors::Store(st) = &mut self.media.sectors {
+                st.flush().map_err(io_error)?;
+            }
+            self.start_busy(c.immed, Sense::LONG_WRITE_IN_PROGRESS);
+            return Ok(0);
+        }
         let Some(s) = self.session.take() else {
             return Ok(0);
         };
@@ -294,16 +363,21 @@ impl Emulator {
             self.finish_session(s)
         };
         self.cue = None;
-        if c.immed {
+        self.start_busy(c.immed, Sense::LONG_WRITE_IN_PROGRESS);
+        result.map(|()| 0)
+    }
+
+    /// The busy window after an IMMED command (mmc.md §6.4).
+    fn start_busy(&mut self, immed: bool, tur: Sense) {
+        if immed {
             let polls = self.profile.finish_polls.max(1);
             self.busy = Some(Busy {
                 polls_left: polls,
                 polls_total: polls,
-                tur: Sense::LONG_WRITE_IN_PROGRESS,
+                tur,
                 info: Sense::OPERATION_IN_PROGRESS,
             });
         }
-        result.map(|()| 0)
     }
 
     fn finish_session(&mut self, mut s: Session) -> Result<(), CommandError> {
@@ -313,13 +387,21 @@ impl Emulator {
             None
         } else if s.write_type == 3 {
             s.analyzer.finish(s.next_lba, &mut found)
+        } else if s.write_type == 1 {
+            match s.tao.as_ref().and_then(tao::Tao::final_plan) {
+                Some(plan) => {
+                    self.generate_tao_areas(plan.clone(), &mut s)?;
+                    Some(plan_toc(&plan))
+                }
+                None => None,
+            }
         } else if let Some(cue) = self.cue.take() {
             if s.next_lba != cue.leadout {
                 error = Some(Sense::SESSION_FIXATION_ERROR_INCOMPLETE_TRACK);
                 None
             } else {
                 self.generate_sao_areas(&cue, &mut s)?;
-                Some(sao_toc(&cue))
+                Some(plan_toc(cue.plan()))
             }
         } else {
             None
@@ -365,6 +447,78 @@ impl Emulator {
         Ok(())
     }
 
+    /// TAO CLOSE SESSION: the lead-in (TOC in Q) and the lead-out.
+    fn generate_tao_areas(
+        &mut self,
+        plan: rawcd::layout::Plan,
+        s: &mut Session,
+    ) -> Result<(), CommandError> {
+        let Sectors::Store(st) = &mut self.media.sectors else {
+            return Ok(());
+        };
+        let lead_in = st.first_lba();
+        let leadout = plan.leadout;
+        let first = plan.tracks.first().map(|t| t.sector_type);
+        let last = plan.tracks.last().map(|t| t.sector_type);
+        let gen = rawcd::image::subchannel::SubchannelGenerator::new(plan);
+        let fill = |from: Lba, to: Lba, ty, st: &mut SectorStore| -> std::io::Result<()> {
+            let mut l = from;
+            while l < to {
+                let n = ((to - l) as usize).min(64);
+                let slots = st.reserve(l, n)?;
+                for (i, slot) in slots.chunks_exact_mut(SLOT_LEN).enumerate() {
+                    tao::generated(&gen, ty, l + i as Lba, slot);
+                }
+                l += n as Lba;
+            }
+            Ok(())
+        };
+        let audio = rawcd::sector::SectorType::Audio;
+        fill(lead_in, -150, first.unwrap_or(audio), st).map_err(io_error)?;
+        fill(
+            leadout,
+            leadout + LEADOUT_SECTORS,
+            last.unwrap_or(audio),
+            st,
+        )
+        .map_err(io_error)?;
+        s.next_lba = leadout + LEADOUT_SECTORS;
+        self.media.written_end = s.next_lba;
+        Ok(())
+    }
+
+    /// TAO CLOSE TRACK: the drive writes the run-out; the next track's NWA
+    /// follows (mmc.md §2.5).
+    fn close_tao_track(&mut self, track_number: u16) -> Result<(), CommandError> {
+        let Some(s) = self.session.as_mut() else {
+            return Err(CommandError::CommandSequence("no incomplete track"));
+        };
+        let Some(t) = s.tao.as_mut() else {
+            return Err(CommandError::CommandSequence("no incomplete track"));
+        };
+        let Some(open) = t.open.as_ref() else {
+            return Err(CommandError::CommandSequence("no incomplete track"));
+        };
+        if !matches!(track_number, 0xff) && track_number != u16::from(open.track.number) {
+            return Err(CommandError::InvalidField { byte: 5, bit: None });
+        }
+        let run_out = t.close_track().unwrap_or(0..0);
+        if !s.test {
+            if let Sectors::Store(st) = &mut self.media.sectors {
+                let n = (run_out.end - run_out.start) as usize;
+                let slots = st.reserve(run_out.start, n).map_err(io_error)?;
+                for (i, slot) in slots.chunks_exact_mut(SLOT_LEN).enumerate() {
+                    t.generated(run_out.start + i as Lba, slot);
+                }
+            }
+            self.media.written_end = run_out.end;
+        }
+        t.track_closed();
+        s.next_lba = t.nwa();
+        self.clock.stop_writing();
+        Ok(())
+    }
+
     /// Writes the `.rcd` metadata and commits the file.
     fn commit(&mut self, s: &Session) -> std::io::Result<()> {
         let Some(atip) = self.media.atip().copied() else {
@@ -398,16 +552,48 @@ impl Emulator {
         if !matches!(c.close_function, 1 | 2) {
             return Err(CommandError::InvalidField { byte: 2, bit: None });
         }
-        if self.session.is_some()
-            && matches!(self.session.as_ref().map(|s| s.write_type), Some(2 | 3))
-        {
+        let Some(s) = self.session.as_ref() else {
+            return Err(CommandError::CommandSequence(
+                "CLOSE TRACK/SESSION without an incomplete track or session",
+            ));
+        };
+        if s.write_type != 1 {
             return Err(CommandError::CommandSequence(
                 "CLOSE TRACK/SESSION in SAO/RAW: the session is closed by SYNCHRONIZE CACHE",
             ));
         }
-        Err(CommandError::CommandSequence(
-            "no open track (TAO is not modelled)",
-        ))
+        let broken = s.broken;
+        let open = s.tao.as_ref().is_some_and(|t| t.open.is_some());
+        let has_tracks = s.tao.as_ref().is_some_and(|t| !t.closed.is_empty());
+        if c.close_function == 1 {
+            if broken {
+                return Err(CommandError::CommandSequence(
+                    "CLOSE TRACK after loss of streaming",
+                ));
+            }
+            self.close_tao_track(c.track_number)?;
+            self.start_busy(c.immed, Sense::LONG_WRITE_IN_PROGRESS);
+            return Ok(0);
+        }
+        if !broken && open {
+            self.close_tao_track(0xff)?;
+        } else if !broken && !has_tracks {
+            return Err(CommandError::CommandSequence(
+                "CLOSE SESSION with no track written",
+            ));
+        }
+        let Some(s) = self.session.take() else {
+            return Ok(0);
+        };
+        self.clock.stop_writing();
+        let result = if s.test {
+            self.media.state = DiscState::Blank;
+            Ok(())
+        } else {
+            self.finish_session(s)
+        };
+        self.start_busy(c.immed, Sense::LONG_WRITE_IN_PROGRESS);
+        result.map(|()| 0)
     }
 
     pub(crate) fn blank(&mut self, c: &Blank) -> Result<usize, CommandError> {
@@ -443,9 +629,8 @@ impl Emulator {
     }
 }
 
-/// The TOC an SAO burn reads back (from the cue sheet's plan).
-fn sao_toc(cue: &CuePlan) -> DiscToc {
-    let plan = cue.plan();
+/// The TOC an SAO or TAO burn reads back (from the drive's plan).
+fn plan_toc(plan: &rawcd::layout::Plan) -> DiscToc {
     DiscToc {
         first_track: plan.first_track,
         last_track: plan.tracks.last().map_or(1, |t| t.number),

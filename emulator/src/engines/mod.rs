@@ -8,11 +8,12 @@ use rawcd::subcode::rw::Interleaver;
 
 pub(crate) mod raw;
 pub(crate) mod sao;
+pub(crate) mod tao;
 
 /// A burn in progress.
 #[derive(Debug)]
 pub(crate) struct Session {
-    /// Page 05 write type (2 SAO, 3 RAW).
+    /// Page 05 write type (1 TAO, 2 SAO, 3 RAW).
     pub(crate) write_type: u8,
     /// Page 05 data block type (RAW).
     pub(crate) dbt: u8,
@@ -30,6 +31,8 @@ pub(crate) struct Session {
     pub(crate) interleaver: Interleaver,
     /// Conversion buffer (reused).
     pub(crate) scratch: Vec<u8>,
+    /// Track state of a TAO session.
+    pub(crate) tao: Option<tao::Tao>,
 }
 
 impl Session {
@@ -44,6 +47,7 @@ impl Session {
             analyzer: raw::RawAnalyzer::default(),
             interleaver: Interleaver::new(),
             scratch: Vec::new(),
+            tao: (write_type == 1).then(tao::Tao::default),
         }
     }
 }
