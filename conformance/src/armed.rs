@@ -14,6 +14,7 @@ use rawcd_emulator::{Emulator, Fault};
 pub struct Armed {
     emulator: Emulator,
     faults: Vec<(Lba, Fault)>,
+    stalls: Vec<(Lba, Duration)>,
     cancel: Option<(Lba, CancelHandle)>,
 }
 
@@ -23,6 +24,7 @@ impl Armed {
         Armed {
             emulator,
             faults: Vec::new(),
+            stalls: Vec::new(),
             cancel: None,
         }
     }
@@ -30,6 +32,12 @@ impl Armed {
     /// Injects `fault` into the emulator when a WRITE reaches `lba`.
     pub fn arm(&mut self, lba: Lba, fault: Fault) {
         self.faults.push((lba, fault));
+    }
+
+    /// Stalls the host for `d` of the drive's virtual time when a WRITE
+    /// reaches `lba` (the drive's buffer drains meanwhile).
+    pub fn stall_at(&mut self, lba: Lba, d: Duration) {
+        self.stalls.push((lba, d));
     }
 
     /// Cancels the write through `handle` once a WRITE reaches `lba`.
@@ -68,6 +76,12 @@ impl Transport for Armed {
                 self.faults = later;
                 for (_, fault) in due {
                     self.emulator.inject(fault);
+                }
+                let (stalls, later): (Vec<_>, Vec<_>) =
+                    self.stalls.drain(..).partition(|(lba, _)| *lba < end);
+                self.stalls = later;
+                for (_, d) in stalls {
+                    self.emulator.advance_time(d);
                 }
                 if self.cancel.as_ref().is_some_and(|(lba, _)| *lba < end) {
                     if let Some((_, handle)) = self.cancel.take() {

@@ -174,6 +174,11 @@ impl Runner {
         let media = Media::builtin(&s.media).map_err(|e| e.to_string())?;
         let mut armed = Armed::new(Emulator::new(profile, media));
         for f in &s.drive_faults {
+            if f.fault == "host_stall" {
+                let lba = f.lba.ok_or("host_stall needs an lba")?;
+                armed.stall_at(lba, Duration::from_millis(f.millis.unwrap_or(10_000)));
+                continue;
+            }
             match (drive_fault(f)?, f.lba) {
                 (fault @ Fault::PowerLossAt(_), _) | (fault, None) => {
                     armed.emulator_mut().inject(fault)

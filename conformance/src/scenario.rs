@@ -145,7 +145,9 @@ pub struct DriveFault {
     /// Fault name: `no_media`, `becoming_ready`, `upside_down`,
     /// `format_in_progress`, `busy`, `write_protected`, `incompatible_media`,
     /// `speed_mismatch`, `loss_of_streaming`, `write_error`, `power_loss`,
-    /// `medium_removed`, `device_gone`, `command_timeout`, `invalid_response`.
+    /// `medium_removed`, `device_gone`, `command_timeout`, `invalid_response`,
+    /// or `host_stall` (the host stops feeding the drive for `millis` of
+    /// virtual time at `lba`).
     pub fault: String,
     /// LBA for `power_loss`; the LBA at which a write-time fault is armed.
     #[serde(default)]
@@ -153,6 +155,9 @@ pub struct DriveFault {
     /// Polls for `becoming_ready`.
     #[serde(default)]
     pub polls: Option<u32>,
+    /// Virtual milliseconds of a `host_stall`.
+    #[serde(default)]
+    pub millis: Option<u64>,
 }
 
 /// What must come out.

@@ -99,6 +99,7 @@ fn power_loss_anywhere_damages() {
             fault: "power_loss".into(),
             lba: Some(lba),
             polls: None,
+            millis: None,
         }];
         let r = runner.run(&s);
         assert_eq!(

@@ -115,7 +115,6 @@ fn cdrskin_sao_burns_indexes_cue() {
 }
 
 #[test]
-#[ignore = "emulator: TAO is not modelled — WRITE(10) 2a 00 00 00 00 00 00 00 0d 00 after MODE SELECT page 05 write type 1 (TAO) is refused with 5/2C/00 'no open track (TAO is not modelled)'"]
 fn cdrskin_tao_burns_two_tracks() {
     if !have("cdrskin") {
         return;
