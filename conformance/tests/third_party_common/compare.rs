@@ -64,6 +64,26 @@ pub enum Kind {
     /// Index 0 relative time one frame lower (§4.4: cdrecord counts
     /// 00:01:74 … 00:00:00 inside a 150-sector pregap).
     PregapRelativeOffByOne,
+    /// A lead-out sector in the first track's sector mode where the last
+    /// track's is expected (a data sector after a final audio track):
+    /// cdrecord's `write_leadout` encodes the lead-out with `trackp[0]`, the
+    /// lead-in pseudo-track that copies track 1. A program defect (§7.2 wants
+    /// the last track's mode); rawcd follows §7.2.
+    LeadOutMainOfFirstTrack,
+    /// A generated mode 1 sector (lead-in, pregap, lead-out) whose user data, descrambled, is the
+    /// scrambler key itself: cdrecord's `write_leadin`/`write_leadout` and
+    /// its pad-data writer for pregaps re-encode (`encsectors`: header, EDC/ECC, then scramble) the buffer
+    /// of the previous write, whose user area is still scrambled, so every
+    /// other chunk goes out with the key as user data (valid EDC/ECC over
+    /// it). A program defect (§7.2: zero user data); nobody reads that data.
+    StaleScrambledBuffer,
+    /// Lead-out Q CONTROL of the first track instead of the last (same
+    /// cdrecord `write_leadout` defect; §4.4 wants the last track's).
+    LeadOutControlOfFirstTrack,
+    /// An MCN/ISRC frame with CONTROL 0 where rawcd writes the track's
+    /// CONTROL (§4.6: cdrecord's `fillmcn`/`fillisrc` write ADR only;
+    /// "accept either").
+    CatalogControlZero,
     /// R–W bits differ (neither side writes CD-Text here: unexplained).
     RwBits,
     /// Main channel differs otherwise (unexplained).
@@ -103,6 +123,10 @@ impl Kind {
                 | Kind::CatalogPhase
                 | Kind::IsrcInPregap
                 | Kind::PregapRelativeOffByOne
+                | Kind::LeadOutMainOfFirstTrack
+                | Kind::StaleScrambledBuffer
+                | Kind::CatalogControlZero
+                | Kind::LeadOutControlOfFirstTrack
         )
     }
 }
@@ -148,6 +172,16 @@ impl Comparison {
             s.push_str(&format!("  {e}\n"));
         }
         s
+    }
+
+    /// Panics with the first example of every unexplained kind.
+    pub fn assert_explained(&self) {
+        assert!(
+            self.unexplained.is_empty(),
+            "unexplained differences from rawcd's image:\n{:#?}\n{}",
+            self.unexplained,
+            self.summary()
+        );
     }
 
     fn add(&mut self, kind: Kind, lba: Lba, what: impl FnOnce() -> String) {
@@ -274,7 +308,15 @@ pub fn compare(media: &mut Media, img: &mut ResultImage) -> Comparison {
             Region::LeadOut => plan.tracks.last().unwrap().sector_type,
             Region::Track { i, .. } => plan.tracks[i].sector_type,
         };
-        main_channel(&mut c, lba, reg, ty, &a[..SECTOR_SIZE], &b[..SECTOR_SIZE]);
+        let types = (ty, plan.tracks[0].sector_type);
+        main_channel(
+            &mut c,
+            lba,
+            reg,
+            types,
+            &a[..SECTOR_SIZE],
+            &b[..SECTOR_SIZE],
+        );
         let sa: &[u8; 96] = a[SECTOR_SIZE..].try_into().unwrap();
         let sb: &[u8; 96] = b[SECTOR_SIZE..].try_into().unwrap();
         if sa.iter().zip(sb).any(|(x, y)| (x ^ y) & 0x3F != 0) {
@@ -285,7 +327,7 @@ pub fn compare(media: &mut Media, img: &mut ResultImage) -> Comparison {
         if pa != pb {
             p_channel(&mut c, &plan, lba, reg, pa, pb);
         }
-        q_channel(&mut c, lba, reg, &leadin, &qa, &qb);
+        q_channel(&mut c, lba, reg, &leadin, plan.tracks[0].control, &qa, &qb);
     }
     c
 }
@@ -297,9 +339,26 @@ struct LeadIn {
     rotation: bool,
 }
 
-fn main_channel(c: &mut Comparison, lba: Lba, reg: Region, ty: SectorType, a: &[u8], b: &[u8]) {
+fn main_channel(
+    c: &mut Comparison,
+    lba: Lba,
+    reg: Region,
+    (ty, first): (SectorType, SectorType),
+    a: &[u8],
+    b: &[u8],
+) {
     if a == b {
         return;
+    }
+    let mut ty = ty;
+    if matches!(reg, Region::LeadOut) && first != ty {
+        c.add(Kind::LeadOutMainOfFirstTrack, lba, String::new);
+        ty = first;
+        let mut re = [0u8; SECTOR_SIZE];
+        sector::encode_zero_sector(first, lba, &mut re);
+        if re[..] == a[..] {
+            return;
+        }
     }
     if ty.is_audio() {
         if a == swab(b) {
@@ -312,20 +371,40 @@ fn main_channel(c: &mut Comparison, lba: Lba, reg: Region, ty: SectorType, a: &[
     // A data sector: descramble and re-encode with the program's header.
     let mut plain: [u8; SECTOR_SIZE] = a.try_into().unwrap();
     sector::descramble(&mut plain);
-    let header = Msf::from_bcd([plain[12], plain[13], plain[14]]);
-    let same_but_address = header.ok().is_some_and(|m| {
+    let header = Msf::from_bcd([plain[12], plain[13], plain[14]]).ok();
+    let same_but_address = header.is_some_and(|m| {
         let mut re = [0u8; SECTOR_SIZE];
         sector::encode_zero_sector(ty, m.to_lba(), &mut re);
         re[..] == a[..]
     });
+    let stale = header.is_some_and(|m| {
+        let key = sector::scramble::key();
+        let user: &[u8; 2048] = key[4..2052].try_into().unwrap();
+        let mut re = [0u8; SECTOR_SIZE];
+        sector::build::fill_mode1(&mut re, m.to_lba(), user);
+        sector::scramble(&mut re);
+        ty == SectorType::Mode1 && m.to_lba() == lba && re[..] == a[..]
+    });
     if same_but_address && matches!(reg, Region::LeadIn) {
         c.add(Kind::LeadInDataHeaderAddress, lba, String::new);
+    } else if stale && !matches!(reg, Region::Track { index, .. } if index >= 1) {
+        c.add(Kind::StaleScrambledBuffer, lba, String::new);
     } else {
         c.add(Kind::MainOther, lba, || {
+            // Descrambled, both sides: where they differ first.
+            let mut ours: [u8; SECTOR_SIZE] = b.try_into().unwrap();
+            sector::descramble(&mut ours);
+            let diffs: Vec<usize> = (0..SECTOR_SIZE).filter(|&i| plain[i] != ours[i]).collect();
+            let at = diffs.first().copied().unwrap_or(0);
+            let to = (at + 8).min(SECTOR_SIZE);
             format!(
-                "{ty:?} sector, program header {:02x?} mode {:02x}",
+                "{ty:?} sector, program header {:02x?} mode {:02x}; {} bytes differ, \
+                 first at {at}: program {:02x?} rawcd {:02x?}",
                 &plain[12..15],
-                plain[15]
+                plain[15],
+                diffs.len(),
+                &plain[at..to],
+                &ours[at..to]
             )
         });
     }
@@ -346,7 +425,15 @@ fn p_channel(c: &mut Comparison, plan: &Plan, lba: Lba, reg: Region, pa: bool, p
     });
 }
 
-fn q_channel(c: &mut Comparison, lba: Lba, reg: Region, leadin: &LeadIn, qa: &QFrame, qb: &QFrame) {
+fn q_channel(
+    c: &mut Comparison,
+    lba: Lba,
+    reg: Region,
+    leadin: &LeadIn,
+    first_control: u8,
+    qa: &QFrame,
+    qb: &QFrame,
+) {
     let da = match decode(qa) {
         Ok(d) => d,
         Err(e) => {
@@ -409,7 +496,12 @@ fn q_channel(c: &mut Comparison, lba: Lba, reg: Region, leadin: &LeadIn, qa: &QF
             },
         ) => {
             if ca != cb {
-                c.add(Kind::QControl, lba, show);
+                let kind = if matches!(reg, Region::LeadOut) && ca == first_control {
+                    Kind::LeadOutControlOfFirstTrack
+                } else {
+                    Kind::QControl
+                };
+                c.add(kind, lba, show);
             }
             if (ta, ia, aa) != (tb, ib, ab) {
                 c.add(Kind::QPosition, lba, show);
@@ -436,11 +528,14 @@ fn q_channel(c: &mut Comparison, lba: Lba, reg: Region, leadin: &LeadIn, qa: &QF
         }
         (a, b) if std::mem::discriminant(&a) == std::mem::discriminant(&b) => {
             // Both MCN or both ISRC: only CONTROL or AFRAME can differ.
-            let kind = if control_of(&a) != control_of(&b) {
-                Kind::QControl
-            } else {
-                Kind::QOther
-            };
+            let kind =
+                if control_of(&a) == 0 && a.to_frame().data()[1..] == b.to_frame().data()[1..] {
+                    Kind::CatalogControlZero
+                } else if control_of(&a) != control_of(&b) {
+                    Kind::QControl
+                } else {
+                    Kind::QOther
+                };
             c.add(kind, lba, show);
         }
         _ => c.add(Kind::QOther, lba, show),

@@ -110,6 +110,12 @@ impl Drive {
 
     /// Stops the server and returns the emulator and the transcript.
     pub fn finish(mut self) -> (Emulator, Vec<String>) {
+        self.stop()
+    }
+
+    /// Like [`Drive::finish`], keeping the work directory until the `Drive`
+    /// is dropped.
+    pub fn stop(&mut self) -> (Emulator, Vec<String>) {
         let transcript = self.handle.transcript();
         let emu = self.handle.shutdown().expect("emulator still there");
         if let Some(t) = self.thread.take() {
@@ -445,4 +451,53 @@ pub fn assert_q(emu: &mut Emulator, e: &QLayout<'_>) -> String {
         "Q of LBA -150..{}: {pos} position, {mcn} MCN, {isrc} ISRC frames; {convention}",
         e.leadout
     )
+}
+
+/// User data (2048 bytes each) of `n` sectors from `lba` via READ(10).
+pub fn read10(emu: &mut Emulator, lba: i32, n: u32) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n as usize * 2048);
+    let mut at = lba;
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(32);
+        let mut buf = vec![0u8; k as usize * 2048];
+        let l = at.to_be_bytes();
+        let cdb = [
+            0x28,
+            0,
+            l[0],
+            l[1],
+            l[2],
+            l[3],
+            0,
+            (k >> 8) as u8,
+            k as u8,
+            0,
+        ];
+        let o = emu.execute(&cdb, DataPhase::In(&mut buf), T).unwrap();
+        assert!(o.is_good(), "READ(10) lba {at} n {k}: {o:?}");
+        out.extend_from_slice(&buf);
+        at += k as i32;
+        left -= k;
+    }
+    out
+}
+
+/// A rawcd image (raw P–W) of the layout file `path` (`.cue`, `.toc`,
+/// `.json`), its sources opened beside it: what `rawcd create` writes.
+pub fn rawcd_image(path: &Path) -> rawcd::image::ResultImage {
+    use rawcd::image::{ImageType, ResultImage, SourceStream};
+    let loaded = rawcd::formats::load(path).unwrap();
+    let plan = loaded.layout.plan().unwrap();
+    let sources: Vec<(String, SourceStream)> = loaded
+        .layout
+        .sources
+        .iter()
+        .map(|s| {
+            let f = std::fs::File::open(&s.name).unwrap();
+            let st: SourceStream = Box::new(std::io::BufReader::new(f));
+            (s.name.clone(), st)
+        })
+        .collect();
+    ResultImage::new(plan, ImageType::Raw, sources)
 }
