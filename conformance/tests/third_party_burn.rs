@@ -11,7 +11,9 @@
 
 mod third_party_common;
 
-use third_party_common::{assert_audio, condense, have, read_toc, source, swab, text, Drive};
+use third_party_common::{
+    assert_audio, assert_q, condense, have, read_toc, source, swab, text, Drive, QLayout,
+};
 
 /// The corpus layout `03-isrc-catalog.cue` (MCN, ISRC, FLAGS DCP, a 2 s
 /// PREGAP before track 2) burned by cdrdao with `driver`.
@@ -41,8 +43,22 @@ fn cdrdao_isrc_catalog(driver: &str) -> (rawcd_emulator::Emulator, Vec<String>) 
     assert_audio(&mut emu, 900, &vec![0u8; 150 * 2352], "track 2 pregap");
     assert_audio(&mut emu, 1050, &b, "track 2");
     check_mcn_isrc(&emu);
+    let q = assert_q(
+        &mut emu,
+        &QLayout {
+            marks: &[(1, 0, -150), (1, 1, 0), (2, 0, 900), (2, 1, 1050)],
+            leadout: 1650,
+            data_tracks: &[],
+            mcn: Some(MCN),
+            isrc: ISRCS,
+        },
+    );
+    eprintln!("cdrdao {driver}: {q}");
     (emu, transcript)
 }
+
+const MCN: &str = "0123456789012";
+const ISRCS: &[(u8, &str)] = &[(1, "USRC17607839"), (2, "GBAYE6900002")];
 
 /// MCN 0123456789012, ISRCs USRC17607839 and GBAYE6900002 in the Q channel.
 fn check_mcn_isrc(emu: &rawcd_emulator::Emulator) {
@@ -89,6 +105,27 @@ fn check_indexes_disc(emu: &mut rawcd_emulator::Emulator, disc: &[u8]) {
     );
     // The whole file is the program area from LBA 0 (pregaps included).
     assert_audio(emu, 0, disc, "disc.bin");
+    let q = assert_q(
+        emu,
+        &QLayout {
+            marks: &[
+                (1, 0, -150),
+                (1, 1, 0),
+                (1, 2, 300),
+                (2, 0, 600),
+                (2, 1, 750),
+                (2, 2, 900),
+                (2, 3, 1050),
+                (3, 0, 1350),
+                (3, 1, 1425),
+            ],
+            leadout: 2100,
+            data_tracks: &[],
+            mcn: None,
+            isrc: &[],
+        },
+    );
+    eprintln!("{q}");
 }
 
 #[test]
@@ -164,6 +201,18 @@ fn wodim_two_tracks(mode: &str) -> Vec<String> {
     assert_audio(&mut emu, 0, &a, "track 1");
     assert_audio(&mut emu, 900, &b, "track 2");
     check_mcn_isrc(&emu);
+    // wodim gives track 2 a 2 s pregap taken from the end of track 1's file.
+    let q = assert_q(
+        &mut emu,
+        &QLayout {
+            marks: &[(1, 0, -150), (1, 1, 0), (2, 0, 750), (2, 1, 900)],
+            leadout: 1500,
+            data_tracks: &[],
+            mcn: Some(MCN),
+            isrc: ISRCS,
+        },
+    );
+    eprintln!("wodim {mode}: {q}");
     transcript
 }
 

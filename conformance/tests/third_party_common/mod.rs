@@ -13,6 +13,8 @@ use rawcd::transport::{DataPhase, Transport};
 use rawcd_emulator::server::{Server, ServerConfig, ServerHandle};
 use rawcd_emulator::{wire, Emulator};
 
+pub mod compare;
+
 #[path = "../../../tests/common/mod.rs"]
 pub mod corpus;
 
@@ -108,6 +110,12 @@ impl Drive {
 
     /// Stops the server and returns the emulator and the transcript.
     pub fn finish(mut self) -> (Emulator, Vec<String>) {
+        self.stop()
+    }
+
+    /// Like [`Drive::finish`], keeping the work directory until the `Drive`
+    /// is dropped.
+    pub fn stop(&mut self) -> (Emulator, Vec<String>) {
         let transcript = self.handle.transcript();
         let emu = self.handle.shutdown().expect("emulator still there");
         if let Some(t) = self.thread.take() {
@@ -269,4 +277,227 @@ pub fn condense(lines: &[String]) -> String {
         s.push('\n');
     }
     s
+}
+
+/// Raw P–W sub-channel (96 bytes each) of `n` sectors from `lba` via READ
+/// CD with no main channel and sub-channel selection 001b.
+pub fn read_sub(emu: &mut Emulator, lba: i32, n: u32) -> Vec<[u8; 96]> {
+    let mut out = Vec::with_capacity(n as usize);
+    let mut at = lba;
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(100);
+        let mut buf = vec![0u8; k as usize * 96];
+        let l = at.to_be_bytes();
+        let cdb = [
+            0xbe,
+            0,
+            l[0],
+            l[1],
+            l[2],
+            l[3],
+            (k >> 16) as u8,
+            (k >> 8) as u8,
+            k as u8,
+            0x00,
+            0x01,
+            0,
+        ];
+        let o = emu.execute(&cdb, DataPhase::In(&mut buf), T).unwrap();
+        assert!(o.is_good(), "READ CD sub 001b lba {at} n {k}: {o:?}");
+        out.extend(
+            buf.chunks_exact(96)
+                .map(|c| <[u8; 96]>::try_from(c).unwrap()),
+        );
+        at += k as i32;
+        left -= k;
+    }
+    out
+}
+
+/// What the Q channel of a burned disc's program area must say.
+pub struct QLayout<'a> {
+    /// `(track, index, first LBA)` of every index run from LBA −150, in order.
+    pub marks: &'a [(u8, u8, i32)],
+    /// Lead-out start.
+    pub leadout: i32,
+    /// Tracks whose CONTROL has the data bit.
+    pub data_tracks: &'a [u8],
+    /// The MCN, when one was given.
+    pub mcn: Option<&'a str>,
+    /// ISRCs per track.
+    pub isrc: &'a [(u8, &'a str)],
+}
+
+/// Reads the Q channel of every program-area sector (LBA −150 up to the
+/// lead-out) through READ CD sub-channel 001b and checks each frame: CRC,
+/// ADR 1 frames name the expected track and index with the absolute time
+/// of the sector and a relative time counting up from index 1 (or down to
+/// it in index 0: to 00:00:01 as cdrdao/libburn, or to 00:00:00 as
+/// cdrecord — one convention per disc), CONTROL's data bit as the track's;
+/// ADR 2 frames carry the MCN, ADR 3 frames the ISRC of the track (or, in a
+/// pregap, of the track before, whose file cdrecord is still reading).
+/// Returns a one-line summary.
+pub fn assert_q(emu: &mut Emulator, e: &QLayout<'_>) -> String {
+    use rawcd::msf::Msf;
+    use rawcd::subcode::pack::unraw96;
+    use rawcd::subcode::QContent;
+
+    let subs = read_sub(emu, -150, (e.leadout + 150) as u32);
+    let index1 = |track: u8| {
+        e.marks
+            .iter()
+            .find(|m| m.0 == track && m.1 == 1)
+            .map(|m| m.2)
+            .unwrap_or_else(|| panic!("track {track} has no index 1 mark"))
+    };
+    let isrc_of = |track: u8| e.isrc.iter().find(|i| i.0 == track).map(|i| i.1);
+    let (mut pos, mut mcn, mut isrc) = (0u32, 0u32, 0u32);
+    let mut pregap_convention: Option<i32> = None;
+    for (k, sub) in subs.iter().enumerate() {
+        let lba = k as i32 - 150;
+        let m = e.marks.partition_point(|m| m.2 <= lba);
+        assert!(m > 0, "LBA {lba} before the first mark");
+        let (track, index, _) = e.marks[m - 1];
+        let (_, q) = unraw96(sub);
+        let content = q
+            .decode()
+            .unwrap_or_else(|err| panic!("LBA {lba}: Q does not decode: {err} {:02x?}", q.0));
+        let data_bit = |control: u8| control & 0x4 != 0;
+        match content {
+            QContent::Position {
+                control,
+                track: t,
+                index: i,
+                relative,
+                absolute,
+            } => {
+                pos += 1;
+                assert_eq!(
+                    (t, i),
+                    (track, index),
+                    "LBA {lba}: Q track/index {t}/{i}, expected {track}/{index}"
+                );
+                assert_eq!(
+                    absolute.frames() as i32,
+                    lba + 150,
+                    "LBA {lba}: absolute time {absolute}"
+                );
+                assert_eq!(
+                    data_bit(control),
+                    e.data_tracks.contains(&track),
+                    "LBA {lba}: CONTROL {control:x} of track {track}"
+                );
+                let start = index1(track);
+                if index == 0 {
+                    let off = (start - lba) - relative.frames() as i32;
+                    assert!(
+                        off == 0 || off == 1,
+                        "LBA {lba}: index 0 relative time {relative}, index 1 at {start}"
+                    );
+                    match pregap_convention {
+                        None => pregap_convention = Some(off),
+                        Some(c) => assert_eq!(c, off, "LBA {lba}: pregap time convention changes"),
+                    }
+                } else {
+                    assert_eq!(
+                        Some(relative),
+                        Msf::from_frames((lba - start) as u32),
+                        "LBA {lba}: relative time in track {track} index {index}"
+                    );
+                }
+            }
+            QContent::Mcn { digits, aframe, .. } => {
+                mcn += 1;
+                let want = e
+                    .mcn
+                    .unwrap_or_else(|| panic!("LBA {lba}: MCN frame on a disc without MCN"));
+                let got: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
+                assert_eq!(got, want, "LBA {lba}: MCN");
+                assert_eq!(
+                    u32::from(aframe),
+                    ((lba + 150) % 75) as u32,
+                    "LBA {lba}: AFRAME"
+                );
+            }
+            QContent::Isrc {
+                isrc: code, aframe, ..
+            } => {
+                isrc += 1;
+                let got = String::from_utf8_lossy(&code).to_string();
+                let mine = isrc_of(track);
+                let before = (index == 0 && track > 1)
+                    .then(|| isrc_of(track - 1))
+                    .flatten();
+                assert!(
+                    Some(got.as_str()) == mine || Some(got.as_str()) == before,
+                    "LBA {lba}: ISRC {got} in track {track} index {index}"
+                );
+                assert_eq!(
+                    u32::from(aframe),
+                    ((lba + 150) % 75) as u32,
+                    "LBA {lba}: AFRAME"
+                );
+            }
+            other => panic!("LBA {lba}: unexpected Q {other}"),
+        }
+    }
+    let convention = match pregap_convention {
+        Some(0) => "index 0 counts down to 00:00:01",
+        Some(_) => "index 0 counts down to 00:00:00",
+        None => "no index 0",
+    };
+    format!(
+        "Q of LBA -150..{}: {pos} position, {mcn} MCN, {isrc} ISRC frames; {convention}",
+        e.leadout
+    )
+}
+
+/// User data (2048 bytes each) of `n` sectors from `lba` via READ(10).
+pub fn read10(emu: &mut Emulator, lba: i32, n: u32) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n as usize * 2048);
+    let mut at = lba;
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(32);
+        let mut buf = vec![0u8; k as usize * 2048];
+        let l = at.to_be_bytes();
+        let cdb = [
+            0x28,
+            0,
+            l[0],
+            l[1],
+            l[2],
+            l[3],
+            0,
+            (k >> 8) as u8,
+            k as u8,
+            0,
+        ];
+        let o = emu.execute(&cdb, DataPhase::In(&mut buf), T).unwrap();
+        assert!(o.is_good(), "READ(10) lba {at} n {k}: {o:?}");
+        out.extend_from_slice(&buf);
+        at += k as i32;
+        left -= k;
+    }
+    out
+}
+
+/// A rawcd image (raw P–W) of the layout file `path` (`.cue`, `.toc`,
+/// `.json`), its sources opened beside it: what `rawcd create` writes.
+pub fn rawcd_image(path: &Path) -> rawcd::image::ResultImage {
+    use rawcd::image::{ImageType, ResultImage, SourceStream};
+    let loaded = rawcd::formats::load(path).unwrap();
+    let plan = loaded.layout.plan().unwrap();
+    let sources: Vec<(String, SourceStream)> = loaded
+        .layout
+        .sources
+        .iter()
+        .map(|s| {
+            let f = std::fs::File::open(&s.name).unwrap();
+            let st: SourceStream = Box::new(std::io::BufReader::new(f));
+            (s.name.clone(), st)
+        })
+        .collect();
+    ResultImage::new(plan, ImageType::Raw, sources)
 }
