@@ -738,7 +738,7 @@ fn compare_derived(p: &DriveProfile, o: &Observed, notes: &mut Vec<String>) {
                 "feature 002Eh: the drive reports flags {got:02X}h, the replayed profile derives {derived:02X}h from the accepted write modes"
             ));
         }
-    } else if get_configuration_without(p, 2, 3) {
+    } else if p.get_configuration && (p.supports_write_type(2) || p.supports_write_type(3)) {
         notes.push("the drive reports no feature 002Eh, but MODE SELECT accepts SAO or RAW: the replayed profile reports 002Eh".into());
     }
     if let Some((flags, mask)) = o.cd_tao {
@@ -749,10 +749,6 @@ fn compare_derived(p: &DriveProfile, o: &Observed, notes: &mut Vec<String>) {
             ));
         }
     }
-}
-
-fn get_configuration_without(p: &DriveProfile, a: u8, b: u8) -> bool {
-    p.get_configuration && (p.supports_write_type(a) || p.supports_write_type(b))
 }
 
 #[cfg(test)]
