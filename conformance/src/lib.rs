@@ -11,6 +11,7 @@ pub use report::{ScenarioResult, SuiteReport, Verdict};
 pub use scenario::Scenario;
 
 pub mod armed;
+pub mod capture;
 pub mod runner;
 pub mod source;
 

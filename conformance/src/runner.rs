@@ -150,8 +150,15 @@ impl Runner {
             Target::Device { allow_burn, .. } => {
                 if !s.drive_faults.is_empty() || s.media != "cdr80" && s.media != "cdr74" {
                     Some("needs the virtual recorder (drive faults or special media)".into())
+                } else if s.profile != "default" {
+                    Some(format!(
+                        "expects the emulated drive profile '{}', not this drive",
+                        s.profile
+                    ))
                 } else if s.destructive && !allow_burn {
                     Some("destructive: run with --allow-burn and blank media".into())
+                } else if s.destructive {
+                    device_prompt_unavailable()
                 } else {
                     None
                 }
@@ -503,12 +510,30 @@ fn judge(s: &Scenario, a: &Attempt) -> Result<(), String> {
     }
 }
 
+/// A burn on a physical drive: asks for a blank disc first when the
+/// scenario writes; wraps the device in [`device::Paced`] (the runner's
+/// writer uses a manual clock, so real time passes here while the drive says
+/// it is becoming ready or busy), [`device::CancelAt`] for `cancel_at_lba`
+/// and the scenario's `FaultInjector` rules; judges from READ TOC, the
+/// program area read back and READ DISC INFORMATION afterwards; ejects the
+/// disc after a scenario that wrote.
 #[cfg(feature = "sg")]
 fn attempt_device(runner: &Runner, s: &Scenario, path: &str) -> Result<Attempt, String> {
+    if s.destructive {
+        device::ask_for_blank_disc(s, path)?;
+    }
     let transport =
-        rawcd::transport::sys::PlatformTransport::open(path).map_err(|e| e.to_string())?;
+        rawcd::transport::sys::PlatformTransport::open(path).map_err(|e| format!("{path}: {e}"))?;
     let writer = DiscFormat2RawCd::empty();
-    let tracer = Tracer::new(transport, std::io::sink());
+    let mut paced = device::CancelAt::new(device::Paced::new(transport));
+    if let Some(lba) = s.cancel_at_lba {
+        paced.cancel_at(lba, writer.cancel_handle());
+    }
+    let mut injector = FaultInjector::new(paced, 0x5eed);
+    for rule in &s.transport_faults {
+        injector.add_rule(rule.clone());
+    }
+    let tracer = Tracer::new(injector, std::io::sink());
     let built = source::build(&s.disc, s.image_type, &runner.work)?;
     let (tracer, error, image) = burn(s, writer, tracer, built.image)?;
     let Some(mut tracer) = tracer else {
@@ -528,16 +553,346 @@ fn attempt_device(runner: &Runner, s: &Scenario, path: &str) -> Result<Attempt, 
                 sectors,
                 blank_after: false,
             },
-        ) => read_back(&mut tracer, image, &built.toc, *toc, *sectors),
+        ) => device::read_back(&mut tracer, image, &built.toc, *toc, *sectors),
         _ => Ok(()),
     };
+    let blank = device::disc_is_blank(&mut tracer);
+    if s.destructive {
+        device::eject(&mut tracer);
+    }
     Ok(Attempt {
+        damaged: error.is_some() && blank == Some(false),
+        blank: blank.unwrap_or(false),
         error,
         transcript: tracer.transcript(),
         readback,
-        damaged: false,
-        blank: false,
     })
+}
+
+/// The physical-drive helpers of [`attempt_device`].
+#[cfg(feature = "sg")]
+mod device {
+    use std::io::{BufRead, IsTerminal, Write};
+    use std::time::Duration;
+
+    use rawcd::image::{ImageType, ResultImage};
+    use rawcd::layout::Toc;
+    use rawcd::mmc::param::disc_information::{DiscInformation, DiscStatus};
+    use rawcd::mmc::{
+        Command, PreventAllowMediumRemoval, ReadCd, ReadDiscInformation, SenseKey, StartStopUnit,
+    };
+    use rawcd::subcode::pack;
+    use rawcd::transport::{
+        CommandOutcome, DataPhase, Status, Transport, TransportError, TransportExt,
+    };
+    use rawcd::writer::CancelHandle;
+    use rawcd::Lba;
+
+    use crate::scenario::Scenario;
+
+    /// Why a destructive scenario cannot run, if stdin cannot answer the
+    /// prompt for a blank disc.
+    pub(super) fn no_prompt_reason() -> Option<String> {
+        (!std::io::stdin().is_terminal()).then(|| {
+            "destructive: stdin is not a terminal, so no blank disc can be asked for (run interactively)"
+                .into()
+        })
+    }
+
+    /// Asks on stderr for a blank disc and waits for Enter on stdin.
+    pub(super) fn ask_for_blank_disc(s: &Scenario, path: &str) -> Result<(), String> {
+        if let Some(reason) = no_prompt_reason() {
+            return Err(reason);
+        }
+        let mut err = std::io::stderr();
+        let _ = write!(
+            err,
+            "\n[{}] {}\n  This scenario writes to the disc: insert a BLANK CD-R (or blank CD-RW) into {path} and press Enter (Ctrl-C stops the suite) ",
+            s.name, s.summary
+        );
+        let _ = err.flush();
+        let mut line = String::new();
+        match std::io::stdin().lock().read_line(&mut line) {
+            Ok(0) => {
+                Err("no answer on stdin (end of input) to the request for a blank disc".into())
+            }
+            Ok(_) => Ok(()),
+            Err(e) => Err(format!("reading stdin: {e}")),
+        }
+    }
+
+    /// Lets real time pass where the drive asks the host to wait: after
+    /// BUSY status or NOT READY 2/04/xx (becoming ready, long write in
+    /// progress…), 40 ms for a WRITE, 500 ms otherwise — the writer's own
+    /// poll and resend intervals, which its manual clock does not sleep.
+    pub(super) struct Paced<T> {
+        inner: T,
+    }
+
+    impl<T> Paced<T> {
+        pub(super) fn new(inner: T) -> Self {
+            Paced { inner }
+        }
+    }
+
+    impl<T: Transport> Transport for Paced<T> {
+        fn execute(
+            &mut self,
+            cdb: &[u8],
+            data: DataPhase<'_>,
+            timeout: Duration,
+        ) -> Result<CommandOutcome, TransportError> {
+            let o = self.inner.execute(cdb, data, timeout)?;
+            let wait = o.status == Status::Busy
+                || (o.status == Status::CheckCondition
+                    && o.sense
+                        .is_some_and(|s| s.key == SenseKey::NotReady && s.asc == 0x04));
+            if wait {
+                let write = matches!(cdb.first(), Some(0x2a | 0xaa));
+                std::thread::sleep(Duration::from_millis(if write { 40 } else { 500 }));
+            }
+            Ok(o)
+        }
+
+        fn take_injected_fault(&mut self) -> Option<String> {
+            self.inner.take_injected_fault()
+        }
+    }
+
+    /// Cancels the write through the writer's handle once a WRITE reaches
+    /// an LBA (the scenario's `cancel_at_lba`, on any transport).
+    pub(super) struct CancelAt<T> {
+        inner: T,
+        cancel: Option<(Lba, CancelHandle)>,
+    }
+
+    impl<T> CancelAt<T> {
+        pub(super) fn new(inner: T) -> Self {
+            CancelAt {
+                inner,
+                cancel: None,
+            }
+        }
+
+        pub(super) fn cancel_at(&mut self, lba: Lba, handle: CancelHandle) {
+            self.cancel = Some((lba, handle));
+        }
+    }
+
+    impl<T: Transport> Transport for CancelAt<T> {
+        fn execute(
+            &mut self,
+            cdb: &[u8],
+            data: DataPhase<'_>,
+            timeout: Duration,
+        ) -> Result<CommandOutcome, TransportError> {
+            if let Ok(cmd @ (Command::Write10(_) | Command::Write12(_))) = Command::parse(cdb) {
+                if let Some((start, blocks)) = cmd.lba_range() {
+                    let end = i64::from(start) + i64::from(blocks);
+                    if self
+                        .cancel
+                        .as_ref()
+                        .is_some_and(|(lba, _)| i64::from(*lba) < end)
+                    {
+                        if let Some((_, handle)) = self.cancel.take() {
+                            let _ = handle.cancel_write();
+                        }
+                    }
+                }
+            }
+            self.inner.execute(cdb, data, timeout)
+        }
+
+        fn take_injected_fault(&mut self) -> Option<String> {
+            self.inner.take_injected_fault()
+        }
+    }
+
+    /// READ DISC INFORMATION: whether the disc is blank (`None` when the
+    /// drive does not say).
+    pub(super) fn disc_is_blank<T: Transport>(t: &mut T) -> Option<bool> {
+        let cmd = Command::ReadDiscInformation(ReadDiscInformation {
+            data_type: 0,
+            allocation_length: 34,
+        });
+        let (o, b) = t.command_in(&cmd, 34).ok()?;
+        if !o.is_good() {
+            return None;
+        }
+        DiscInformation::parse(&b)
+            .ok()
+            .map(|d| d.disc_status == DiscStatus::Empty)
+    }
+
+    /// Unlocks and opens the tray (errors ignored) so the next disc can go in.
+    pub(super) fn eject<T: Transport>(t: &mut T) {
+        let _ = t.command(
+            &Command::PreventAllowMediumRemoval(PreventAllowMediumRemoval {
+                prevent: false,
+                persistent: false,
+            }),
+            DataPhase::None,
+        );
+        let _ = t.command(
+            &Command::StartStopUnit(StartStopUnit {
+                immed: true,
+                power_condition: 0,
+                load_eject: true,
+                start: false,
+            }),
+            DataPhase::None,
+        );
+    }
+
+    /// The read-back a physical drive can do: READ TOC against the expected
+    /// TOC, then READ CD of the program area (LBA 0 to the lead-out; drives
+    /// refuse the pregap before LBA 0 and the lead-out) comparing the Q
+    /// sub-channel of every sector, P, and the main channel of data sectors.
+    /// Audio main channel is not compared: drives read audio with a
+    /// model-specific sample offset.
+    pub(super) fn read_back<T: Transport>(
+        t: &mut T,
+        mut image: ResultImage,
+        toc: &Toc,
+        check_toc: bool,
+        check_sectors: bool,
+    ) -> Result<(), String> {
+        if check_sectors {
+            let ty = image.image_type();
+            let mut want = vec![0u8; ty.sector_size()];
+            let mut lba: Lba = 0;
+            while lba < toc.leadout_lba {
+                let n = super::READ_CHUNK.min((toc.leadout_lba - lba) as u32);
+                let cmd = Command::ReadCd(ReadCd {
+                    expected_sector_type: 0,
+                    dap: false,
+                    lba,
+                    transfer_length: n,
+                    sync: true,
+                    header_codes: 3,
+                    user_data: true,
+                    edc_ecc: true,
+                    c2_errors: 0,
+                    sub_channel: 1,
+                });
+                let alloc = n as usize * 2448;
+                let (outcome, bytes) = t
+                    .command_in(&cmd, alloc)
+                    .map_err(|e| format!("READ CD at LBA {lba}: {e}"))?;
+                if !outcome.is_good() || bytes.len() != alloc {
+                    return Err(format!(
+                        "READ CD at LBA {lba}: {} ({} bytes)",
+                        super::describe(&outcome),
+                        bytes.len()
+                    ));
+                }
+                for (k, got) in bytes.chunks_exact(2448).enumerate() {
+                    let at = lba + k as Lba;
+                    image
+                        .sector_at(at, &mut want)
+                        .map_err(|e| format!("image at LBA {at}: {e}"))?;
+                    compare(ty, at, got, &want)?;
+                }
+                lba += n as Lba;
+            }
+        }
+        super::read_back(t, image, toc, check_toc, false)
+    }
+
+    fn compare(ty: ImageType, lba: Lba, got: &[u8], want: &[u8]) -> Result<(), String> {
+        let (Some(got_main), Some(got_sub), Some(want_main)) =
+            (got.get(..2352), got.get(2352..2448), want.get(..2352))
+        else {
+            return Err(format!("LBA {lba}: short sector"));
+        };
+        let mut main = [0u8; 2352];
+        main.copy_from_slice(want_main);
+        if rawcd::sector::looks_like_data(&main) {
+            rawcd::sector::descramble(&mut main);
+            if got_main != main {
+                return Err(format!("LBA {lba}: data sector differs from the image"));
+            }
+        }
+        let got_sub: &[u8; 96] = got_sub
+            .try_into()
+            .map_err(|_| format!("LBA {lba}: short sub-channel"))?;
+        let (gp, gq) = pack::unraw96(got_sub);
+        let (wp, wq) = match ty {
+            ImageType::PqOnly => {
+                let pq: &[u8; 16] = want
+                    .get(2352..2368)
+                    .and_then(|b| b.try_into().ok())
+                    .ok_or_else(|| format!("LBA {lba}: short image sector"))?;
+                let (p, q, _) = pack::unpq16(pq);
+                (p, q)
+            }
+            _ => {
+                let raw: &[u8; 96] = want
+                    .get(2352..2448)
+                    .and_then(|b| b.try_into().ok())
+                    .ok_or_else(|| format!("LBA {lba}: short image sector"))?;
+                pack::unraw96(raw)
+            }
+        };
+        if gq.0 != wq.0 {
+            return Err(format!("LBA {lba}: Q read back {gq}, image has {wq}"));
+        }
+        if gp != wp {
+            return Err(format!("LBA {lba}: P read back {gp}, image has {wp}"));
+        }
+        Ok(())
+    }
+
+    /// The device path's wrappers and read-back, exercised on the emulator.
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::source::{self, WorkDir};
+        use rawcd_emulator::Emulator;
+
+        fn scenario(name: &str) -> Scenario {
+            let dir = crate::Runner::default_corpus().join("scenarios");
+            Scenario::load(&dir.join(format!("{name}.json"))).unwrap()
+        }
+
+        #[test]
+        fn device_read_back_and_cancel_on_the_emulator() {
+            let work = WorkDir::prepare(&crate::Runner::default_corpus()).unwrap();
+            for (name, cancel) in [("raw-audio-single", false), ("cancel", true)] {
+                let s = scenario(name);
+                let writer = rawcd::writer::DiscFormat2RawCd::empty();
+                let mut t =
+                    CancelAt::new(Paced::new(Emulator::builtin("default", "cdr80").unwrap()));
+                if let Some(lba) = s.cancel_at_lba {
+                    t.cancel_at(lba, writer.cancel_handle());
+                }
+                let built = source::build(&s.disc, s.image_type, &work).unwrap();
+                let (t, error, image) = super::super::burn(&s, writer, t, built.image).unwrap();
+                let mut t = t.unwrap();
+                assert_eq!(disc_is_blank(&mut t), Some(false), "{name}");
+                if cancel {
+                    assert_eq!(
+                        error.map(|e| e.hresult()),
+                        Some(rawcd::error::hresult::E_IMAPI_REQUEST_CANCELLED)
+                    );
+                } else {
+                    assert!(error.is_none(), "{error:?}");
+                    read_back(&mut t, image, &built.toc, true, true).unwrap();
+                }
+                eject(&mut t);
+            }
+        }
+    }
+}
+
+#[cfg(feature = "sg")]
+fn device_prompt_unavailable() -> Option<String> {
+    device::no_prompt_reason()
+}
+
+#[cfg(not(feature = "sg"))]
+fn device_prompt_unavailable() -> Option<String> {
+    None
 }
 
 #[cfg(not(feature = "sg"))]

@@ -13,6 +13,7 @@ mod devices;
 mod disc;
 mod emulator;
 mod input;
+mod profile;
 mod toc;
 mod validate;
 
@@ -100,6 +101,8 @@ enum Command {
     Devices(devices::DevicesArgs),
     /// Run the conformance scenario suite (on the virtual recorder unless --device is given).
     Conformance(conformance::ConformanceArgs),
+    /// Drive profiles: capture a recorder's answers as an emulator profile.
+    Profile(profile::ProfileArgs),
 }
 
 /// Runs a parsed command line; returns the exit code.
@@ -113,5 +116,6 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Command::Burn(args) => burn::run(args),
         Command::Devices(args) => devices::run(args),
         Command::Conformance(args) => conformance::run(args),
+        Command::Profile(args) => profile::run(args),
     }
 }
