@@ -504,7 +504,6 @@ fn trace_recorded_on_the_emulator_replays_with_identical_outcome() {
 /// The same through the command line: `rawcd burn --trace FILE` on the
 /// emulator, then the burn replayed from FILE.
 #[test]
-#[ignore = "`rawcd burn --trace` records no data-in bytes yet (conformance/src/cli/burn.rs needs Tracer::with_record_data(true)), so its traces cannot feed Replay"]
 fn cli_burn_trace_replays_with_identical_outcome() {
     let dir = tempfile::tempdir().unwrap();
     let layout = small_layout(dir.path());

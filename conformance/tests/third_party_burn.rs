@@ -168,7 +168,12 @@ fn cdrskin_tao_burns_two_tracks() {
             "audio-b.bin",
         ],
     );
-    assert!(out.status.success(), "cdrskin -tao failed");
+    assert!(
+        out.status.success(),
+        "cdrskin -tao failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let a = swab(&source(d.dir.path(), "audio-a.bin"));
     let (mut emu, _t) = d.finish();
     let toc = read_toc(&mut emu);

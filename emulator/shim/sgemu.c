@@ -454,10 +454,41 @@ EXPORT int dup3(int fd, int fd2, int flags) {
 
 static int fcntl_common(int fd, int cmd, void *arg) {
     REAL(fcntl);
+    /* Record locks on an emulated device (libburn fcntl-locks /dev/srN)
+     * must not reach the /dev/null fd behind it: that file is shared by
+     * every process on the machine. Exclusive access is arbitrated by the
+     * server per device, so the lock always succeeds here. */
+    if (conn_of(fd)) {
+        switch (cmd) {
+        case F_GETLK:
+#ifdef F_OFD_GETLK
+        case F_OFD_GETLK:
+#endif
+            if (arg)
+                ((struct flock *)arg)->l_type = F_UNLCK;
+            return 0;
+        case F_SETLK:
+        case F_SETLKW:
+#ifdef F_OFD_SETLK
+        case F_OFD_SETLK:
+        case F_OFD_SETLKW:
+#endif
+            return 0;
+        default:
+            break;
+        }
+    }
     int r = real_fcntl_p(fd, cmd, arg);
     if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC))
         tab_copy(fd, r);
     return r;
+}
+
+EXPORT int flock(int fd, int op) {
+    if (conn_of(fd))
+        return 0; /* see fcntl_common: never lock the shared /dev/null */
+    int (*real_flock)(int, int) = (int (*)(int, int))dlsym(RTLD_NEXT, "flock");
+    return real_flock ? real_flock(fd, op) : -1;
 }
 
 EXPORT int fcntl(int fd, int cmd, ...) {

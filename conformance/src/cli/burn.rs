@@ -57,7 +57,8 @@ pub struct BurnArgs {
     /// Keep the emulated disc in this .rcd file.
     #[arg(long, value_name = "FILE", requires = "emulate")]
     disc_out: Option<PathBuf>,
-    /// Record every CDB as JSON lines to this file.
+    /// Record every CDB as JSON lines to this file, with all data in and out (replayable
+    /// through `transport::Replay`; about twice the image size).
     #[arg(long, value_name = "FILE")]
     trace: Option<PathBuf>,
     /// Print progress events as JSON lines instead of a progress bar.
@@ -145,7 +146,12 @@ pub fn run(args: BurnArgs) -> Result<i32, CliError> {
             },
             |t: &mut Tracer<Emulator, Box<dyn Write + Send>>, d| t.get_mut().advance_time(d),
         ));
-        return burn(writer, Tracer::new(emu, sink), source, &args);
+        return burn(
+            writer,
+            Tracer::new(emu, sink).with_record_data(true),
+            source,
+            &args,
+        );
     }
     #[cfg(all(target_os = "linux", feature = "sg"))]
     {
@@ -154,7 +160,7 @@ pub fn run(args: BurnArgs) -> Result<i32, CliError> {
             .map_err(|e| CliError::device(format!("{dev}: {e}")))?;
         burn(
             DiscFormat2RawCd::empty(),
-            Tracer::new(t, sink),
+            Tracer::new(t, sink).with_record_data(true),
             source,
             &args,
         )
