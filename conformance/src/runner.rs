@@ -197,32 +197,15 @@ impl Runner {
         if let Some(lba) = s.cancel_at_lba {
             armed.cancel_at(lba, writer.cancel_handle());
         }
-        let mut injector = FaultInjector::new(armed, 0x5eed);
-        for rule in &s.transport_faults {
-            injector.add_rule(rule.clone());
-        }
-        let tracer = Tracer::new(injector, std::io::sink());
-        let built = source::build(&s.disc, s.image_type, &self.work)?;
-        let (tracer, error, image) = burn(s, writer, tracer, built.image)?;
-        let Some(mut tracer) = tracer else {
+        let (tracer, error, readback) = burn_scenario(s, &self.work, writer, armed, read_back)?;
+        let Some(tracer) = tracer else {
             return Ok(Attempt {
                 error,
                 transcript: String::new(),
-                readback: Ok(()),
+                readback,
                 damaged: false,
                 blank: true,
             });
-        };
-        let readback = match (&error, &s.expect) {
-            (
-                None,
-                Expect::Success {
-                    toc,
-                    sectors,
-                    blank_after: false,
-                },
-            ) => read_back(&mut tracer, image, &built.toc, *toc, *sectors),
-            _ => Ok(()),
         };
         let transcript = tracer.transcript();
         let (injector, _) = tracer.into_inner();
@@ -237,6 +220,45 @@ impl Runner {
             blank: media.is_blank(),
         })
     }
+}
+
+/// The transport stack a scenario burns through: its fault rules, traced.
+type Traced<T> = Tracer<FaultInjector<T>, std::io::Sink>;
+
+/// Wraps `inner` with the scenario's transport faults and a tracer, builds
+/// the image, burns it and, when the scenario expects a clean success, reads
+/// the disc back with `read`. Returns the stack (`None` when `put_Recorder`
+/// refused it), the writer's error and the read-back verdict.
+#[allow(clippy::type_complexity)]
+fn burn_scenario<T: Transport + Send + 'static>(
+    s: &Scenario,
+    work: &WorkDir,
+    writer: DiscFormat2RawCd<Traced<T>>,
+    inner: T,
+    read: impl FnOnce(&mut Traced<T>, ResultImage, &Toc, bool, bool) -> Result<(), String>,
+) -> Result<(Option<Traced<T>>, Option<rawcd::Error>, Result<(), String>), String> {
+    let mut injector = FaultInjector::new(inner, 0x5eed);
+    for rule in &s.transport_faults {
+        injector.add_rule(rule.clone());
+    }
+    let tracer = Tracer::new(injector, std::io::sink());
+    let built = source::build(&s.disc, s.image_type, work)?;
+    let (tracer, error, image) = burn(s, writer, tracer, built.image)?;
+    let Some(mut tracer) = tracer else {
+        return Ok((None, error, Ok(())));
+    };
+    let readback = match (&error, &s.expect) {
+        (
+            None,
+            Expect::Success {
+                toc,
+                sectors,
+                blank_after: false,
+            },
+        ) => read(&mut tracer, image, &built.toc, *toc, *sectors),
+        _ => Ok(()),
+    };
+    Ok((Some(tracer), error, readback))
 }
 
 fn load_profile(name: &str) -> Result<DriveProfile, String> {
@@ -529,32 +551,16 @@ fn attempt_device(runner: &Runner, s: &Scenario, path: &str) -> Result<Attempt, 
     if let Some(lba) = s.cancel_at_lba {
         paced.cancel_at(lba, writer.cancel_handle());
     }
-    let mut injector = FaultInjector::new(paced, 0x5eed);
-    for rule in &s.transport_faults {
-        injector.add_rule(rule.clone());
-    }
-    let tracer = Tracer::new(injector, std::io::sink());
-    let built = source::build(&s.disc, s.image_type, &runner.work)?;
-    let (tracer, error, image) = burn(s, writer, tracer, built.image)?;
+    let (tracer, error, readback) =
+        burn_scenario(s, &runner.work, writer, paced, device::read_back)?;
     let Some(mut tracer) = tracer else {
         return Ok(Attempt {
             error,
             transcript: String::new(),
-            readback: Ok(()),
+            readback,
             damaged: false,
             blank: false,
         });
-    };
-    let readback = match (&error, &s.expect) {
-        (
-            None,
-            Expect::Success {
-                toc,
-                sectors,
-                blank_after: false,
-            },
-        ) => device::read_back(&mut tracer, image, &built.toc, *toc, *sectors),
-        _ => Ok(()),
     };
     let blank = device::disc_is_blank(&mut tracer);
     if s.destructive {
