@@ -6,30 +6,10 @@
 mod third_party_common;
 
 use rawcd_emulator::Emulator;
-use third_party_common::{have, read_toc, text, Drive};
+use third_party_common::{cdrdao_raw_disc, have, read_toc, text, Drive};
 
 fn burned(keep: &tempfile::TempDir) -> String {
-    let rcd = keep.path().join("burned.rcd");
-    let d = Drive::start(
-        Emulator::builtin("default", "cdr80")
-            .unwrap()
-            .with_disc_out(&rcd),
-    );
-    let cue = d.layout("03-isrc-catalog.cue");
-    let out = d.run(
-        "cdrdao",
-        &[
-            "write",
-            "-n",
-            "--device",
-            "/dev/sr9",
-            "--driver",
-            "generic-mmc-raw",
-            cue.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success());
-    let (mut emu, _) = d.finish();
+    let (mut emu, rcd) = cdrdao_raw_disc(keep);
     assert_eq!(read_toc(&mut emu), vec![(1, 0), (2, 1050), (0xaa, 1650)]);
     rcd.to_str().unwrap().to_string()
 }

@@ -7,33 +7,7 @@
 mod third_party_common;
 
 use rawcd_emulator::{AtipInfo, DriveProfile, Emulator, Media};
-use third_party_common::{have, text, Drive};
-
-/// Burns `03-isrc-catalog.cue` with cdrdao (raw) and returns the `.rcd`.
-fn burned_disc(keep: &tempfile::TempDir) -> std::path::PathBuf {
-    let rcd = keep.path().join("burned.rcd");
-    let d = Drive::start(
-        Emulator::builtin("default", "cdr80")
-            .unwrap()
-            .with_disc_out(&rcd),
-    );
-    let cue = d.layout("03-isrc-catalog.cue");
-    let out = d.run(
-        "cdrdao",
-        &[
-            "write",
-            "-n",
-            "--device",
-            "/dev/sr9",
-            "--driver",
-            "generic-mmc-raw",
-            cue.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success());
-    drop(d.finish());
-    rcd
-}
+use third_party_common::{cdrdao_raw_disc, have, text, Drive};
 
 fn writes(transcript: &[String]) -> usize {
     transcript.iter().filter(|l| l.starts_with("2a ")).count()
@@ -45,7 +19,7 @@ fn non_blank_disc_is_refused_by_cdrdao_and_cdrskin() {
         return;
     }
     let keep = tempfile::tempdir().unwrap();
-    let rcd = burned_disc(&keep);
+    let rcd = cdrdao_raw_disc(&keep).1;
     let media = rcd.to_str().unwrap();
 
     let d = Drive::start(Emulator::builtin("default", media).unwrap());

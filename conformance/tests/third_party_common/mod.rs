@@ -501,3 +501,32 @@ pub fn rawcd_image(path: &Path) -> rawcd::image::ResultImage {
         .collect();
     ResultImage::new(plan, ImageType::Raw, sources)
 }
+
+/// Burns `03-isrc-catalog.cue` with `cdrdao write --driver generic-mmc-raw`
+/// on a blank 80-minute CD-R kept in `keep/burned.rcd`; returns the drive's
+/// emulator after the burn and the disc file.
+#[allow(dead_code)]
+pub fn cdrdao_raw_disc(keep: &tempfile::TempDir) -> (Emulator, std::path::PathBuf) {
+    let rcd = keep.path().join("burned.rcd");
+    let d = Drive::start(
+        Emulator::builtin("default", "cdr80")
+            .unwrap()
+            .with_disc_out(&rcd),
+    );
+    let cue = d.layout("03-isrc-catalog.cue");
+    let out = d.run(
+        "cdrdao",
+        &[
+            "write",
+            "-n",
+            "--device",
+            "/dev/sr9",
+            "--driver",
+            "generic-mmc-raw",
+            cue.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "cdrdao write failed: {}", text(&out));
+    let (emu, _) = d.finish();
+    (emu, rcd)
+}
